@@ -176,10 +176,8 @@ def _read_docx_lines(path: Path) -> list[str]:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError) as exc:
         raise CorpusFormatError(f"{path}: not a readable .docx file ({exc})") from exc
-    lines: list[str] = []
-    for para in document.paragraphs:
-        lines.extend(para.text.split("\n"))
-        lines.append("")
+    # One docx paragraph is one "line"; error messages count paragraphs.
+    lines = [para.text.replace("\n", " ") for para in document.paragraphs]
     if not any(line.strip() for line in lines):
         raise CorpusFormatError(f"{path}: the document is empty")
     return lines
