@@ -56,7 +56,9 @@ class Paths:
 
     @property
     def cache(self) -> Path:
-        return self.root / ".cache"
+        # reproduce points this elsewhere (PINGAN_CACHE) for isolated runs.
+        env = os.environ.get("PINGAN_CACHE")
+        return Path(env) if env else self.root / ".cache"
 
     @property
     def params(self) -> Path:

@@ -28,9 +28,12 @@ __all__ = [
     "CorpusFormatError",
     "CorpusWarning",
     "SECTION_KEYS",
+    "coverage_table",
     "load_compilation",
     "load_corpus",
+    "plot_coverage",
     "read_text_file",
+    "write_outputs",
 ]
 
 #: TOC section headings of the seed → English keys of the data contract.
@@ -610,3 +613,96 @@ def load_corpus(path: str | Path | None = None, params: dict | None = None) -> C
     params = params or load_params()
     corpus = load_compilation(resolve(path or params["corpus"]["raw"]))
     return corpus
+
+
+# --------------------------------------------------------------------------
+# Outputs: processed tables, coverage table and figure
+# --------------------------------------------------------------------------
+
+STATUS_ORDER = ["full", "truncated", "title_only"]
+SECTION_ORDER = ["party_committees", "political_legal_organs", "other_units"]
+
+
+def coverage_table(articles: pd.DataFrame) -> pd.DataFrame:
+    """Articles by section × text_status, with body characters and totals."""
+    table = pd.crosstab(articles["section"], articles["text_status"])
+    table = table.reindex(columns=STATUS_ORDER, fill_value=0)
+    order = [s for s in SECTION_ORDER if s in table.index] + [
+        s for s in table.index if s not in SECTION_ORDER]
+    table = table.reindex(order)
+    table["articles"] = table[STATUS_ORDER].sum(axis=1)
+    table["with_text"] = table["full"] + table["truncated"]
+    table["body_chars"] = articles.groupby("section")["n_chars"].sum().reindex(order)
+    table.loc["total"] = table.sum(axis=0)
+    table["evidence"] = [
+        "text" if r.with_text == r.articles else "title-only" if r.with_text == 0 else "mixed"
+        for r in table.itertuples()]
+    table.index.name = "section"
+    return table.reset_index()
+
+
+def plot_coverage(articles: pd.DataFrame, path: str | Path) -> list[Path]:
+    """Two panels: articles by section × text_status; body length per article."""
+    import matplotlib.pyplot as plt
+
+    from . import figures
+
+    figures.setup_style()
+    table = coverage_table(articles)
+    table = table[table["section"] != "total"].set_index("section")
+    colours = {"full": figures.PALETTE[0], "truncated": figures.PALETTE[1],
+               "title_only": "#BBBBBB"}
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.2, 3.0),
+                                   gridspec_kw={"width_ratios": [1, 1.6]})
+    left = pd.Series(0, index=table.index)
+    for status in STATUS_ORDER:
+        ax1.barh(table.index, table[status], left=left, color=colours[status],
+                 label=status.replace("_", "-"), hatch="//" if status == "truncated" else None)
+        left += table[status]
+    labels = {"party_committees": "各级党委\nparty committees",
+              "political_legal_organs": "政法机关\npolitical-legal organs",
+              "other_units": "其他单位\nother units"}
+    ax1.set_yticks(range(len(table.index)))
+    ax1.set_yticklabels([labels.get(s, s) for s in table.index])
+    ax1.invert_yaxis()
+    ax1.set_xlabel("articles in the table of contents")
+    ax1.legend(frameon=False, loc="lower right")
+    ax1.set_title("Articles by section and text status")
+
+    bodies = articles[articles["text_status"] != "title_only"].sort_values("article_id")
+    ax2.bar(bodies["article_id"].astype(str), bodies["n_chars"],
+            color=[colours[s] for s in bodies["text_status"]],
+            hatch=None)
+    for bar, status in zip(ax2.patches, bodies["text_status"]):
+        if status == "truncated":
+            bar.set_hatch("//")
+    ax2.set_xlabel("article_id (articles 21–75: title only, no body)")
+    ax2.set_ylabel("body length (characters)")
+    ax2.set_title("Body length per article")
+    ax2.tick_params(axis="x", labelsize=7)
+    fig.suptitle("Corpus coverage — " + figures.evidence_label("text").split(":")[0]
+                 + " analyses rest on articles 1–20 only", fontsize=9, y=1.02)
+    return figures.save(fig, path)
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8", float_format="%.6g")
+    return path
+
+
+def write_outputs(corpus: Corpus, processed_dir: str | Path, results_dir: str | Path,
+                  figures_dir: str | Path) -> list[Path]:
+    """Write articles/paragraphs CSVs, the coverage table and the coverage figure."""
+    processed_dir, results_dir, figures_dir = map(Path, (processed_dir, results_dir, figures_dir))
+    written = [
+        _write_csv(corpus.articles, processed_dir / "articles.csv"),
+        _write_csv(corpus.paragraphs, processed_dir / "paragraphs.csv"),
+        _write_csv(corpus.dropped, processed_dir / "dropped_lines.csv"),
+        _write_csv(coverage_table(corpus.articles), results_dir / "corpus_coverage.csv"),
+        _write_csv(corpus.articles[["article_id", "section", "title", "text_status", "date",
+                                    "n_paragraphs", "n_chars"]],
+                   results_dir / "corpus_body_length.csv"),
+    ]
+    written += plot_coverage(corpus.articles, figures_dir / "corpus_coverage")
+    return written

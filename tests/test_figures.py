@@ -1,0 +1,86 @@
+"""The figure pipeline: CJK font from pip, missing glyphs fail, fonts embedded, stable bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+
+import matplotlib.pyplot as plt
+import pypdf
+import pytest
+
+from analysis import corpus, figures
+
+
+def _figure(text: str):
+    figures.setup_style()
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.set_title(text)
+    ax.bar(["枫桥经验", "综治中心"], [3, 5])
+    return fig
+
+
+def test_font_comes_from_the_pip_package():
+    path = figures.cjk_font_path()
+    assert "site-packages" in str(path) and path.name == figures.CJK_FONT_FILE
+    assert figures.setup_style() == "Noto Sans CJK SC"
+
+
+def test_missing_glyph_is_an_error(tmp_path):
+    with pytest.raises(figures.MissingGlyphError, match="missing from font"):
+        figures.save(_figure("平安\ue000建设"), tmp_path / "bad")
+
+
+def test_chinese_renders_without_warnings(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        written = figures.save(_figure("平安建设 · 矛盾纠纷多元化解"), tmp_path / "ok")
+    assert [p.suffix for p in written] == [".png", ".pdf"]
+
+
+def test_png_is_300_dpi(tmp_path):
+    from PIL import Image
+
+    png, _ = figures.save(_figure("网格员"), tmp_path / "dpi")
+    dpi = Image.open(png).info["dpi"]
+    assert round(dpi[0]) == 300 and round(dpi[1]) == 300
+
+
+def _embedded_fonts(pdf_path):
+    found = []
+    for page in pypdf.PdfReader(pdf_path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            for desc in font.get("/DescendantFonts", [font]):
+                desc = desc.get_object()
+                fd = desc["/FontDescriptor"].get_object() if "/FontDescriptor" in desc else {}
+                files = [k for k in ("/FontFile", "/FontFile2", "/FontFile3") if k in fd]
+                found.append((str(font["/Subtype"]), str(font.get("/BaseFont")), files))
+    return found
+
+
+def test_pdf_embeds_the_cjk_font(tmp_path):
+    _, pdf = figures.save(_figure("综治中心"), tmp_path / "embed")
+    fonts = _embedded_fonts(pdf)
+    cjk = [f for f in fonts if "NotoSansCJK" in f[1]]
+    assert cjk, fonts
+    # pdf.fonttype 42: a Type0/CID font with its outlines embedded (subset), never Type 3.
+    assert all(sub == "/Type0" and files for sub, _, files in cjk), cjk
+    assert not any(sub == "/Type3" for sub, _, _ in fonts)
+
+
+def test_same_figure_same_bytes(tmp_path):
+    digests = []
+    for run in ("a", "b"):
+        paths = figures.save(_figure("平安建设"), tmp_path / run / "fig", formats=("png", "pdf", "svg"))
+        digests.append([hashlib.sha256(p.read_bytes()).hexdigest() for p in paths])
+    assert digests[0] == digests[1]
+
+
+def test_coverage_figure_on_the_real_corpus(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", corpus.CorpusWarning)
+        c = corpus.load_corpus()
+    png, pdf = corpus.plot_coverage(c.articles, tmp_path / "corpus_coverage")
+    assert png.stat().st_size > 10_000 and pdf.stat().st_size > 5_000
+    assert any("NotoSansCJK" in name for _, name, _ in _embedded_fonts(pdf))
