@@ -23,7 +23,7 @@ from typing import Callable
 
 from .config import ROOT, load_params, resolve
 
-__all__ = ["STEPS", "Context", "run", "main", "build_manifest", "sha256_file"]
+__all__ = ["STEPS", "Context", "build_manifest", "main", "reduced_params", "run", "sha256_file"]
 
 KEY_PACKAGES = ["numpy", "scipy", "pandas", "matplotlib", "mplfonts", "networkx", "jieba",
                 "rjieba", "opencc", "gensim", "pyLDAvis", "python-docx", "stopwordsiso", "cpca"]
@@ -200,11 +200,12 @@ def _rel(path: Path, out: Path) -> str:
 
 
 def _state_path(ctx: Context) -> Path:
-    return Path(os.environ.get("PINGAN_CACHE", ctx.out / ".cache")) / "reproduce_state.json"
+    return ctx.out / ".cache" / "reproduce_state.json"
 
 
 def run(params_file: str | Path | None = None, out: str | Path | None = None,
-        force: bool = False, only: list[str] | None = None, quiet: bool = False) -> dict:
+        force: bool = False, only: list[str] | None = None, quiet: bool = False,
+        params: dict | None = None) -> dict:
     """Run the pipeline; return a summary ``{step: {status, seconds, outputs}}``.
 
     Parameters
@@ -218,11 +219,26 @@ def run(params_file: str | Path | None = None, out: str | Path | None = None,
         Rebuild every step even when its inputs are unchanged.
     only : list of str, optional
         Run just these steps (their inputs must have been built before).
+    params : dict, optional
+        Parameters to use instead of reading ``params_file`` (reduced profiles in tests).
     """
     params_file = Path(params_file or ROOT / "params.toml").resolve()
     out = Path(out or ROOT).resolve()
-    ctx = Context(load_params(params_file), out, params_file)
-    os.environ.setdefault("PINGAN_CACHE", str(out / ".cache"))
+    ctx = Context(params if params is not None else load_params(params_file), out, params_file)
+    # Caches (tokens, model sweeps) live with the outputs, so separate runs stay separate.
+    saved_cache = os.environ.get("PINGAN_CACHE")
+    os.environ["PINGAN_CACHE"] = str(out / ".cache")
+    try:
+        return _run_steps(ctx, out, force, only, quiet)
+    finally:
+        if saved_cache is None:
+            os.environ.pop("PINGAN_CACHE", None)
+        else:
+            os.environ["PINGAN_CACHE"] = saved_cache
+
+
+def _run_steps(ctx: Context, out: Path, force: bool, only: list[str] | None,
+               quiet: bool) -> dict:
     names = [s.name for s in STEPS]
     for name in only or []:
         if name not in names:
@@ -270,6 +286,28 @@ def run(params_file: str | Path | None = None, out: str | Path | None = None,
         say(f"{name:<10} {row['status']:<7} {row['seconds']:>8.1f} {row['outputs']:>8}")
     say(f"total {time.perf_counter() - total:.1f} s; manifest: {manifest_path}")
     return summary
+
+
+def reduced_params(params: dict) -> dict:
+    """Apply ``[reproduce.reduced]`` (``"section.key" = value``) to a copy of ``params``.
+
+    The reduced profile runs every stage with fewer models, replicates and
+    permutations; tests use it to run the whole pipeline twice within CI's time.
+    """
+    import copy
+
+    out = copy.deepcopy(params)
+    for dotted, value in params.get("reproduce", {}).get("reduced", {}).items():
+        *parents, leaf = dotted.split(".")
+        node = out
+        for part in parents:
+            if part not in node:
+                raise KeyError(f"[reproduce.reduced] {dotted}: no section {part!r} in params")
+            node = node[part]
+        if leaf not in node:
+            raise KeyError(f"[reproduce.reduced] {dotted}: no key {leaf!r} in params")
+        node[leaf] = value
+    return out
 
 
 def _seeds(params: dict, prefix: str = "") -> dict:
