@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup reproduce test lab bench lock clean
+.PHONY: setup reproduce test lab bench lock clean notebooks
 
 setup: $(STAMP)
 
@@ -20,7 +20,13 @@ reproduce: setup
 	$(PY) -m analysis reproduce $(ARGS)
 
 test: setup
-	$(PY) -m pytest -q tests --nbmake notebooks
+	$(PY) -m pytest -q tests
+
+# Re-execute every notebook from its py:percent script and store it with outputs.
+notebooks: setup
+	cd notebooks && for f in [0-9][0-9]-*.py; do \
+	  ../$(VENV)/bin/jupytext --to ipynb --set-formats ipynb,py:percent --execute "$$f" || exit 1; \
+	done
 
 lab: setup
 	$(VENV)/bin/jupyter lab notebooks

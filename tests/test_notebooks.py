@@ -1,16 +1,21 @@
-"""Notebooks: paired with py:percent scripts, stored with outputs, thin.
+"""Notebooks: paired with py:percent scripts, stored with outputs, thin, and current.
 
-Executing them top to bottom is done by ``make test`` through nbmake
-(``pytest --nbmake notebooks``).
+Each notebook is executed top to bottom with nbclient; its text outputs must equal the
+outputs stored in git, so what readers see on the repository page comes from the
+current code (refresh with `make notebooks`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import copy
+import re
+
 import jupytext
 import nbformat
 import pytest
+from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
 SCRIPTS = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.py"))
@@ -50,3 +55,30 @@ def test_notebooks_hold_no_function_definitions(script):
     # Logic belongs in src/analysis where tests reach it.
     text = script.read_text(encoding="utf-8")
     assert "\ndef " not in text and "\nclass " not in text
+
+
+def _text_outputs(nb):
+    """stdout and text/plain results per code cell (images and stderr excluded)."""
+    out = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        texts = []
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream" and o.get("name") == "stdout":
+                texts.append(o["text"])
+            elif o.get("output_type") in {"execute_result", "display_data"}:
+                texts.append(o.get("data", {}).get("text/plain", "")
+                             if "image/png" not in o.get("data", {}) else "<image>")
+        out.append(re.sub(r" at 0x[0-9a-f]+", "", "".join(texts)))
+    return out
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
+def test_notebook_runs_and_stored_outputs_are_current(script):
+    stored = nbformat.read(script.with_suffix(".ipynb"), as_version=4)
+    fresh = copy.deepcopy(stored)
+    NotebookClient(fresh, timeout=900, kernel_name="python3",
+                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    assert _text_outputs(fresh) == _text_outputs(stored), (
+        f"{script.name}: stored outputs are stale; run `make notebooks`")

@@ -458,7 +458,19 @@ def _frames(entries: list[_TocEntry], bodies: dict[int, _Body], path: Path,
     return articles, paragraphs
 
 
+def display_path(path: Path) -> str:
+    """Path as shown in messages: relative to the project when inside it."""
+    from .config import ROOT
+
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def _warn_about(articles: pd.DataFrame, path: Path, notes: list[str]) -> None:
+    path = display_path(path)
+
     def emit(message: str) -> None:
         notes.append(message)
         warnings.warn(message, CorpusWarning, stacklevel=4)
