@@ -619,11 +619,25 @@ def load_compilation(path: str | Path) -> Corpus:
 
 
 def load_corpus(path: str | Path | None = None, params: dict | None = None) -> Corpus:
-    """Load the project's compilation (``[corpus].raw`` in ``params.toml``)."""
+    """Load the project's compilation (``[corpus].raw`` in ``params.toml``).
+
+    ``articles`` carries the unit metadata of :func:`analysis.units.annotate`,
+    with ``[units].overrides`` applied when the file is the configured one.
+    """
     from .config import load_params, resolve
+    from .units import annotate, load_overrides
 
     params = params or load_params()
-    corpus = load_compilation(resolve(path or params["corpus"]["raw"]))
+    configured = resolve(params["corpus"]["raw"])
+    source = resolve(path) if path is not None else configured
+    corpus = load_compilation(source)
+    units = params.get("units", {})
+    overrides = None
+    # The curated overrides are keyed to the project's compilation; another
+    # file gets the classifier's values only.
+    if units.get("overrides") and source.resolve() == configured.resolve():
+        overrides = load_overrides(resolve(units["overrides"]), corpus.articles)
+    corpus.articles = annotate(corpus.articles, overrides, units)
     return corpus
 
 
