@@ -114,7 +114,8 @@ def _step_corpus(ctx: Context) -> list[Path]:
 def _step_units(ctx: Context) -> list[Path]:
     from . import units
 
-    return units.write_outputs(ctx.corpus().articles, ctx.results, ctx.figures)
+    return units.write_outputs(ctx.corpus().articles, ctx.results, ctx.figures,
+                               ctx.params.get("units"))
 
 
 def _step_segment(ctx: Context) -> list[Path]:
@@ -148,32 +149,36 @@ def _step_variables(ctx: Context) -> list[Path]:
     return variables.write_outputs(ctx.results, ctx.params)
 
 
+def _corpus_inputs(params: dict) -> list[Path]:
+    # load_corpus() annotates articles with units metadata, so every step that loads
+    # the corpus depends on the overrides and the gazetteer as well as the raw file.
+    return _data_inputs(params, ("corpus", "raw"), ("units", "overrides"), ("units", "gazetteer"))
+
+
+def _segment_inputs(params: dict) -> list[Path]:
+    return [ROOT / "data" / "lexicon", ROOT / "data" / "stopwords"]
+
+
+# Each step's key also folds in the keys of the steps it comes after, so a change
+# upstream rebuilds everything downstream.
 STEPS: list[Step] = [
-    Step("corpus", _step_corpus, ["corpus", "figures", "config"], ["corpus"],
-         lambda p: _data_inputs(p, ("corpus", "raw")),
-         description="articles and paragraphs, coverage table and figure"),
-    Step("units", _step_units, ["corpus", "units", "figures"], ["corpus", "units"],
-         lambda p: _data_inputs(p, ("corpus", "raw"), ("units", "overrides")) + [ROOT / "data" / "codebook.md"],
+    Step("corpus", _step_corpus, ["corpus", "units", "figures"], ["corpus", "units"],
+         _corpus_inputs, description="articles and paragraphs, coverage table and figure"),
+    Step("units", _step_units, ["units", "figures"], ["units"], _corpus_inputs,
          after=["corpus"], description="issuing-unit metadata table and figures"),
-    Step("segment", _step_segment, ["corpus", "segment"], ["corpus", "segment"],
-         lambda p: [ROOT / "data" / "lexicon", ROOT / "data" / "stopwords"],
+    Step("segment", _step_segment, ["segment"], ["segment"], _segment_inputs,
          after=["corpus"], description="segmentation audit"),
-    Step("topics", _step_topics, ["corpus", "units", "segment", "topics", "figures"],
-         ["corpus", "units", "segment", "topics"],
-         lambda p: [ROOT / "data" / "lexicon", ROOT / "data" / "stopwords",
-                    ROOT / "data" / "topic_labels.toml", ROOT / "data" / "metadata"],
+    Step("topics", _step_topics, ["topics", "segment", "figures"], ["segment", "topics"],
+         lambda p: _segment_inputs(p) + [ROOT / "data" / "topic_labels.toml"],
          after=["units", "segment"], description="LDA: K selection, terms, exemplars, pyLDAvis"),
-    Step("cooccur", _step_cooccur, ["corpus", "units", "segment", "cooccur", "figures"],
-         ["corpus", "units", "segment", "cooccur"],
-         lambda p: [ROOT / "data" / "lexicon", ROOT / "data" / "stopwords",
-                    ROOT / "data" / "glossary.csv", ROOT / "data" / "metadata"],
+    Step("cooccur", _step_cooccur, ["cooccur", "segment", "figures"], ["segment", "cooccur"],
+         lambda p: _segment_inputs(p) + [ROOT / "data" / "glossary.csv"],
          after=["units", "segment"], description="co-occurrence networks, GEXF, KWIC"),
-    Step("compare", _step_compare,
-         ["corpus", "units", "segment", "topics", "cooccur", "compare", "figures"],
-         ["corpus", "units", "segment", "topics", "cooccur", "compare"],
-         lambda p: [ROOT / "data" / "lexicon", ROOT / "data" / "stopwords",
-                    ROOT / "data" / "actors.csv", ROOT / "data" / "topic_labels.toml",
-                    ROOT / "data" / "glossary.csv", ROOT / "data" / "metadata"],
+    Step("compare", _step_compare, ["compare", "topics", "cooccur", "segment", "figures"],
+         ["segment", "topics", "cooccur", "compare"],
+         lambda p: _segment_inputs(p) + [ROOT / "data" / "actors.csv",
+                                         ROOT / "data" / "topic_labels.toml",
+                                         ROOT / "data" / "glossary.csv"],
          after=["topics", "cooccur"], description="group comparisons"),
     Step("variables", _step_variables, ["variables"], [],
          after=["corpus", "units", "segment", "topics", "cooccur", "compare"],

@@ -56,8 +56,23 @@ def _corpus_vars(results: Path) -> dict[str, str]:
     return {k: _fmt(v) for k, v in out.items()}
 
 
+def _cooccur_vars(results: Path) -> dict[str, str]:
+    summary = pd.read_csv(results / "cooccurrence_summary.csv").set_index("network")
+    out = {}
+    for network, prefix in [("main", "cooc"), ("title", "cooc_title")]:
+        row = summary.loc[network]
+        out.update({
+            f"{prefix}_windows": _fmt(int(row["n_windows"])),
+            f"{prefix}_nodes": _fmt(int(row["n_nodes"])),
+            f"{prefix}_edges": _fmt(int(row["n_edges"])),
+            f"{prefix}_communities": _fmt(int(row["n_communities"])),
+            f"{prefix}_modularity": _fmt(float(row["modularity"]), 3),
+        })
+    return out
+
+
 #: Each stage contributes a function ``results_dir -> {name: formatted value}``.
-COLLECTORS = [_corpus_vars]
+COLLECTORS = [_corpus_vars, _cooccur_vars]
 
 
 def collect(results_dir: str | Path) -> dict[str, str]:
