@@ -1,0 +1,460 @@
+"""Tests for analysis.compare: coverage, bootstrap CIs, keyness, CA, actors."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from analysis import compare as C
+from analysis.config import PATHS
+from analysis.corpus import load_corpus
+
+DATA = Path(__file__).parent / "data"
+TRUE_DIFF = {"topic_0": 0.2, "topic_1": -0.2, "topic_2": 0.0}   # A − B, by construction
+TRUE_MEAN_A = {"topic_0": 0.5, "topic_1": 0.3, "topic_2": 0.2}
+BOOT = dict(n_boot=2000, ci=0.95, min_articles=3, random_state=11)
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_corpus()
+
+
+@pytest.fixture(scope="module")
+def fx():
+    arts = pd.read_csv(DATA / "compare_articles.csv")
+    prev = pd.read_csv(DATA / "compare_prevalence.csv")
+    return arts, prev
+
+
+@pytest.fixture(scope="module")
+def actors():
+    return C.load_actors(PATHS.data / "actors.csv")
+
+
+def _simulator():
+    spec = importlib.util.spec_from_file_location("compare_make_fixtures",
+                                                  DATA / "compare_make_fixtures.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.simulate
+
+
+# ---------------------------------------------------------------- coverage
+
+def test_coverage_by_section_on_real_corpus(corpus):
+    cov = C.coverage(corpus.articles, "section").set_index("section")
+    # From the TOC: 42 party-committee entries, bodies for 1–20 (20 truncated).
+    assert cov.loc["party_committees", ["n_articles", "n_text", "n_full", "n_truncated",
+                                        "n_title_only"]].tolist() == [42, 20, 19, 1, 22]
+    assert cov.loc["party_committees", "evidence"] == "mixed"
+    assert cov.loc["political_legal_organs", ["n_articles", "n_text"]].tolist() == [28, 0]
+    assert cov.loc["political_legal_organs", "evidence"] == "title-only"
+    assert cov.loc["other_units", "evidence"] == "title-only"
+    assert cov["n_chars"].sum() == corpus.articles["n_chars"].sum()
+
+
+def test_coverage_counts_tokens_of_text_articles_only(fx):
+    arts, _ = fx
+    toks = {i: ["x"] * 3 for i in arts["article_id"]}   # title-only ids too
+    cov = C.coverage(arts, "group", toks).set_index("group")
+    assert cov.loc["A", "n_tokens"] == 90 and cov.loc["C", "n_tokens"] == 0
+    assert cov.loc["C", "evidence"] == "title-only"
+
+
+def test_missing_group_value_is_labelled_not_guessed(fx):
+    arts, _ = fx
+    arts = arts.assign(province=np.where(arts["article_id"] <= 10, "陕西", None))
+    cov = C.coverage(arts, "province").set_index("province")
+    assert cov.loc[C.MISSING_GROUP, "n_articles"] == 55
+
+
+# ------------------------------------------------- bootstrap prevalence CIs
+
+def test_difference_ci_covers_known_difference(fx):
+    arts, prev = fx
+    d = C.prevalence_difference(prev, arts, "group", "A", "B", **BOOT).set_index("topic")
+    for t, true in TRUE_DIFF.items():
+        assert d.loc[t, "ci_low"] <= true <= d.loc[t, "ci_high"], t
+    # The ±0.2 differences are large against 30 articles a side: CIs exclude 0.
+    assert d.loc["topic_0", "ci_excludes_zero"] and d.loc["topic_1", "ci_excludes_zero"]
+    assert not d.loc["topic_2", "ci_excludes_zero"]
+
+
+def test_group_ci_covers_known_mean(fx):
+    arts, prev = fx
+    p = C.topic_prevalence(prev, arts, "group", **BOOT)
+    a = p[p["group"] == "A"].set_index("topic")
+    for t, true in TRUE_MEAN_A.items():
+        assert a.loc[t, "ci_low"] <= true <= a.loc[t, "ci_high"], t
+    assert (a["n_units"] == 30).all() and (a["n_text"] == 30).all()
+
+
+def test_ci_is_wider_with_fewer_articles(fx):
+    arts, prev = fx
+    few_ids = list(range(1, 9)) + list(range(31, 61))   # A keeps 8 of its 30 articles
+    few = C.prevalence_difference(prev[prev["article_id"].isin(few_ids)],
+                                  arts, "group", "A", "B", **BOOT)
+    full = C.prevalence_difference(prev, arts, "group", "A", "B", **BOOT)
+    w_few = few["ci_high"] - few["ci_low"]
+    w_full = full["ci_high"] - full["ci_low"]
+    assert (few["n_a"] == 8).all()
+    assert (w_few > w_full).all()
+
+
+def test_bootstrap_resamples_articles_not_paragraphs(fx):
+    arts, prev = fx
+    # Repeating every paragraph 5 times adds no information about articles:
+    # an article-level (cluster) bootstrap must give the very same intervals.
+    rep = pd.concat([prev] * 5, ignore_index=True)
+    a = C.topic_prevalence(prev, arts, "group", **BOOT)
+    b = C.topic_prevalence(rep, arts, "group", **BOOT)
+    pd.testing.assert_frame_equal(a[["estimate", "ci_low", "ci_high"]],
+                                  b[["estimate", "ci_low", "ci_high"]])
+
+
+def test_difference_ci_coverage_over_simulations():
+    simulate = _simulator()
+    rng = np.random.default_rng(2024)
+    hits, reps = 0, 120
+    for r in range(reps):
+        arts, prev = simulate(rng, n_per_group=20)
+        d = C.prevalence_difference(prev, arts, "group", "A", "B", n_boot=400,
+                                    random_state=r).set_index("topic")
+        hits += d.loc["topic_0", "ci_low"] <= 0.2 <= d.loc["topic_0", "ci_high"]
+    # Nominal 95%; a percentile bootstrap with 20 articles a side runs a little
+    # under. 120 replications: binomial SD ≈ 0.02.
+    assert 0.85 <= hits / reps <= 0.995
+
+
+def test_bootstrap_is_seeded_and_group_streams_independent(fx):
+    arts, prev = fx
+    a = C.topic_prevalence(prev, arts, "group", **BOOT)
+    b = C.topic_prevalence(prev, arts, "group", **BOOT)
+    pd.testing.assert_frame_equal(a, b)
+    c = C.topic_prevalence(prev, arts, "group", **{**BOOT, "random_state": 12})
+    assert not np.allclose(a["ci_low"].dropna(), c["ci_low"].dropna())
+    # Dropping group B leaves group A's interval unchanged.
+    only_a = C.topic_prevalence(prev, arts[arts["group"] != "B"], "group", **BOOT)
+    pd.testing.assert_frame_equal(
+        a[a["group"] == "A"][["ci_low", "ci_high"]].reset_index(drop=True),
+        only_a[only_a["group"] == "A"][["ci_low", "ci_high"]].reset_index(drop=True))
+
+
+# ------------------------------------------------------ groups without text
+
+def test_group_without_text_gets_no_text_level_estimate(fx):
+    arts, prev = fx
+    p = C.topic_prevalence(prev, arts, "group", **BOOT)
+    c = p[p["group"] == "C"]
+    assert len(c) == 3
+    assert c["estimate"].isna().all() and c["ci_low"].isna().all()
+    assert (c["status"] == C.NO_TEXT_STATUS).all()
+    assert (c["evidence"] == "title-only").all() and (c["n_units"] == 0).all()
+    with pytest.raises(C.NoTextError, match="no article with body text"):
+        C.prevalence_difference(prev, arts, "group", "A", "C", **BOOT)
+
+
+def test_title_level_estimate_is_separate_and_labelled(fx):
+    arts, prev = fx
+    rng = np.random.default_rng(0)
+    titles = pd.DataFrame({"article_id": arts["article_id"]})
+    titles[["topic_0", "topic_1", "topic_2"]] = rng.dirichlet((1, 1, 1), len(arts))
+    p = C.topic_prevalence(titles, arts, "group", level="title", weight_col=None, **BOOT)
+    c = p[p["group"] == "C"]
+    assert (p["level"] == "title").all()
+    assert c["estimate"].notna().all() and (c["n_units"] == 5).all()
+    d = C.prevalence_difference(titles, arts, "group", "A", "C", level="title",
+                                weight_col=None, **BOOT)
+    assert (d["level"] == "title").all()
+
+
+def test_real_corpus_sections_without_text_say_so(corpus, actors):
+    arts = corpus.articles
+    am = C.actor_mentions(arts, "section", actors)
+    plo = am[am["section"] == "political_legal_organs"]
+    assert plo["mentions"].isna().all() and (plo["status"] == C.NO_TEXT_STATUS).all()
+    with pytest.raises(C.NoTextError):
+        C.keyness({i: ["平安"] for i in arts["article_id"]}, arts, "section")
+    with pytest.raises(C.NoTextError):
+        C.best_covered_groups(arts, "section")
+
+
+# ------------------------------------------------------------------ keyness
+
+def test_log_likelihood_and_log_ratio_by_hand():
+    # a=10 of c=1000 tokens vs b=5 of d=2000.
+    # E1 = 1000·15/3000 = 5, E2 = 2000·15/3000 = 10
+    # G² = 2·(10·ln(10/5) + 5·ln(5/10)) = 2·5·ln 2 = 6.931472
+    # log ratio = log2((10/1000)/(5/2000)) = log2(4) = 2
+    assert C.log_likelihood(10, 5, 1000, 2000) == pytest.approx(6.931472, abs=1e-6)
+    assert C.log_ratio(10, 5, 1000, 2000) == pytest.approx(2.0)
+    # a=0 of 1000 vs b=8 of 3000: E1 = 2, E2 = 6; 0·ln 0 = 0
+    # G² = 2·8·ln(8/6) = 16·0.2876821 = 4.602913
+    # log ratio with 0 → 0.5: log2((0.5/1000)/(8/3000)) = log2(0.1875) = −2.415037
+    assert C.log_likelihood(0, 8, 1000, 3000) == pytest.approx(4.602913, abs=1e-6)
+    assert C.log_ratio(0, 8, 1000, 3000) == pytest.approx(-2.415037, abs=1e-6)
+
+
+def test_keyness_table_matches_hand_example():
+    arts = pd.DataFrame({"article_id": [1, 2, 3], "unit": ["X", "Y", "Y"],
+                         "text_status": ["full", "full", "truncated"],
+                         "n_chars": [1, 1, 1]})
+    # X: 10 × 平安 in 1000 tokens; Y (two articles): 5 × 平安 in 2000 tokens.
+    toks = {1: ["平安"] * 10 + ["甲"] * 990,
+            2: ["平安"] * 5 + ["乙"] * 995,
+            3: ["乙"] * 1000}
+    kw = C.keyness(toks, arts, "unit", min_count=1, correction="none")
+    x = kw[(kw["unit"] == "X") & (kw["term"] == "平安")].iloc[0]
+    y = kw[(kw["unit"] == "Y") & (kw["term"] == "平安")].iloc[0]
+    assert (x["freq"], x["freq_rest"], x["size"], x["size_rest"]) == (10, 5, 1000, 2000)
+    assert x["g2"] == pytest.approx(6.931472, abs=1e-6) and x["log_ratio"] == pytest.approx(2)
+    # chi-square with 1 df: p = erfc(sqrt(G²/2)) ≈ 0.00847
+    assert x["p_value"] == pytest.approx(math.erfc(math.sqrt(6.931472 / 2)), rel=1e-6)
+    assert x["direction"] == "over" and y["direction"] == "under"
+    assert y["g2"] == pytest.approx(x["g2"]) and y["log_ratio"] == pytest.approx(-2)
+    assert (kw["n_text"] > 0).all()   # coverage columns ride along
+
+
+def test_keyness_benjamini_hochberg_by_hand():
+    # Three terms, p = 0.01, 0.04, 0.03 (via G² = chi2.isf(p, 1)).
+    # BH: sorted 0.01, 0.03, 0.04 → 0.01·3/1 = 0.03, 0.03·3/2 = 0.045, 0.04·3/3 = 0.04;
+    # step-up minimum from the top: 0.04 → 0.04, 0.045 → 0.04, 0.03 → 0.03.
+    p = np.array([0.01, 0.04, 0.03])
+    assert stats.false_discovery_control(p, method="bh") == pytest.approx([0.03, 0.04, 0.04])
+    # …and keyness applies it per group: build counts whose p are all < 1 and compare.
+    arts = pd.DataFrame({"article_id": [1, 2], "g": ["X", "Y"],
+                         "text_status": ["full", "full"], "n_chars": [1, 1]})
+    toks = {1: ["甲"] * 30 + ["乙"] * 12 + ["丙"] * 20 + ["丁"] * 938,
+            2: ["甲"] * 10 + ["乙"] * 8 + ["丙"] * 10 + ["丁"] * 972}
+    kw = C.keyness(toks, arts, "g", min_count=1, correction="bh")
+    x = kw[kw["g"] == "X"].set_index("term")
+    assert x["p_adjusted"].to_numpy() == pytest.approx(
+        stats.false_discovery_control(x["p_value"].to_numpy(), method="bh"))
+    bon = C.keyness(toks, arts, "g", min_count=1, correction="bonferroni")
+    xb = bon[bon["g"] == "X"].set_index("term")
+    assert xb["p_adjusted"].to_numpy() == pytest.approx(np.minimum(4 * xb["p_value"], 1))
+
+
+# --------------------------------------------------- correspondence analysis
+
+def test_ca_perfect_association_by_hand():
+    # [[10, 0], [0, 10]]: r = c = (½, ½); S = (P − rcᵀ)/√(rcᵀ) = [[½, −½], [−½, ½]];
+    # one singular value 1 → inertia 1 (φ² = 1); row coords ±1/√½·(1/√2) = ±1.
+    ca = C.correspondence_analysis(pd.DataFrame([[10, 0], [0, 10]], index=["a", "b"],
+                                                columns=["X", "Y"]))
+    assert ca["eigenvalues"] == pytest.approx([1.0])
+    assert ca["total_inertia"] == pytest.approx(1.0)
+    assert sorted(ca["rows"]["dim1"]) == pytest.approx([-1.0, 1.0])
+
+
+def test_ca_inertia_equals_chi2_over_n_and_reconstitutes_table():
+    tab = pd.DataFrame([[20, 5, 3], [4, 18, 9], [6, 7, 25], [10, 10, 2]],
+                       index=list("abcd"), columns=["X", "Y", "Z"])
+    ca = C.correspondence_analysis(tab, n_components=2)
+    chi2 = stats.chi2_contingency(tab.to_numpy(), correction=False)[0]
+    assert ca["total_inertia"] == pytest.approx(chi2 / tab.to_numpy().sum())
+    assert ca["eigenvalues"].sum() == pytest.approx(ca["total_inertia"])  # 2 = all axes
+    f = ca["rows"][["dim1", "dim2"]].to_numpy()
+    g = ca["columns"][["dim1", "dim2"]].to_numpy()
+    r, c = ca["rows"]["mass"].to_numpy(), ca["columns"]["mass"].to_numpy()
+    p_hat = np.outer(r, c) * (1 + f @ np.diag(1 / np.sqrt(ca["eigenvalues"])) @ g.T)
+    assert p_hat == pytest.approx(tab.to_numpy() / tab.to_numpy().sum())
+
+
+# ------------------------------------------------------------------- actors
+
+def test_actor_counts_by_hand_on_two_real_articles(corpus, actors):
+    arts = corpus.articles.set_index("article_id")
+    got = C.count_actors(arts.loc[[12, 16], "text"], actors)
+    # Article 12 (乐昌市, source line 714), read and counted by hand:
+    #  court 2: 退休法官; 乐昌市法院
+    #  procuratorate 1: 检察官 · public_security 1: 警官
+    #  lawyer 6: 律师等专业人员; 专业律师团队; 一村一法律顾问; 律师现场服务;
+    #            乐昌市律师参与; 村(居)法律顾问
+    #  justice_administration 1: 依托司法所
+    #  mediator 19: 第三方调处中心 ×6 (para 1 once, para 2 four times, para 4 once);
+    #            邓火坚个人调解室 (p1); 调解工作室申请调解 (p5); in p6: 人民调解组织 ×2,
+    #            “邓火坚调解工作室”, 命名的调解室, 该调解室, 专职人民调解员,
+    #            常驻邓火坚调解工作室, 村(居)人民调解员, 专兼结合人民调解员 (9);
+    #            p7: 个人调解室, 全国模范人民调解员 (2)
+    #  governance_center 0 (第三方调处中心 is a mediator, 综治办 not counted)
+    #  petition 1: 涉法涉诉信访 · volunteers 1: 乡贤 · grid 1: 网格化平台
+    #  party_committee 0, political_legal_committee 0
+    a12 = {"court": 2, "procuratorate": 1, "public_security": 1, "lawyer": 6,
+           "justice_administration": 1, "mediator": 19, "governance_center": 0,
+           "petition": 1, "volunteers": 1, "grid": 1, "grid_worker": 0,
+           "party_committee": 0, "political_legal_committee": 0}
+    # Article 16 (潼关县, source line 888):
+    #  political_legal_system 2: 政法干警基层日; 基层政法干警 (政法各单位, 政法工作 not counted)
+    #  mediator 2: 黑女调解工作室; 行业领域调委会
+    #  governance_center 0 (以人民为中心 is not a centre); court, police, party committee 0
+    a16 = {"political_legal_system": 2, "mediator": 2, "governance_center": 0,
+           "court": 0, "public_security": 0, "party_committee": 0, "lawyer": 0,
+           "justice_administration": 0, "grid": 0}
+    assert got.loc[12, list(a12)].to_dict() == a12
+    assert got.loc[16, list(a16)].to_dict() == a16
+
+
+def test_actor_union_counts_nested_patterns_once(actors):
+    got = C.count_actors(pd.Series(["桂头人民法庭和乳源人民法院", "市委政法委和市委"]), actors)
+    assert got.loc[0, "court"] == 2
+    # 市委政法委 is the political-legal committee, not a party-committee mention.
+    assert got.loc[1, "political_legal_committee"] == 1 and got.loc[1, "party_committee"] == 1
+
+
+def test_actor_rates_and_title_level(corpus, actors):
+    arts = corpus.articles
+    am = C.actor_mentions(arts, "section", actors).set_index(["section", "actor"])
+    pc = am.loc[("party_committees", "court")]
+    assert pc["per_10k_chars"] == pytest.approx(
+        1e4 * pc["mentions"] / arts.loc[arts["section"] == "party_committees", "n_chars"].sum())
+    t = C.title_actor_mentions(arts, "section", actors).set_index(["section", "actor"])
+    # TOC titles naming courts: 47 龙湾区法院, 48 鼎城区人民法院 (both political-legal organs).
+    assert t.loc[("political_legal_organs", "court"), "titles_mentioning"] == 2
+    assert (t["level"] == "title").all()
+
+
+def test_term_mentions_fengqiao(corpus):
+    tm = C.term_mentions(corpus.articles, "section", "枫桥").set_index("section")
+    # Titles with 枫桥: 2 (枫桥玉溪), 5, 8 (枫桥经验), 20 (智慧枫桥) — all party committees.
+    assert tm.loc["party_committees", "titles_mentioning"] == 4
+    assert tm.loc["political_legal_organs", "titles_mentioning"] == 0
+    assert math.isnan(tm.loc["political_legal_organs", "text_mentions"])
+    body = corpus.articles.loc[corpus.articles["section"] == "party_committees", "text"]
+    assert tm.loc["party_committees", "text_mentions"] == body.str.count("枫桥").sum()
+
+
+def test_formulas_by_group_with_given_extractor(fx):
+    arts = pd.DataFrame({"article_id": [1, 2, 3], "g": ["X", "X", "Y"],
+                         "text_status": ["full", "full", "title_only"], "n_chars": [9, 9, 0],
+                         "title": ["“三个强化”", "无", "“1+6+N”体系"],
+                         "text": ["坚持“三个强化”和“四治融合”", "“三个强化”", ""]})
+    import re
+    extract = lambda s: re.findall(r"[一二三四五六七八九十]个\w{2}|\d\+\d\+N|四治融合", s)  # noqa: E731
+    t = C.formulas_by_group(arts, "g", extract)
+    assert t[["g", "formula", "mentions", "articles_with_formula"]].values.tolist() == [
+        ["X", "三个强化", 2, 2], ["X", "四治融合", 1, 1]]
+    ti = C.formulas_by_group(arts, "g", extract, level="title")
+    assert ti.loc[ti["g"] == "Y", "formula"].tolist() == ["1+6+N"]
+
+
+# ------------------------------------------------------------------- figures
+
+def test_figures_render_with_coverage(fx, tmp_path):
+    arts, prev = fx
+    p = C.topic_prevalence(prev, arts, "group", **BOOT)
+    out = C.plot_topic_prevalence(p, "group", tmp_path / "prev", topic_labels={"topic_0": "调解"})
+    d = C.prevalence_difference(prev, arts, "group", "A", "B", **BOOT)
+    out += C.plot_difference(d, tmp_path / "diff")
+    toks = {i: ["平安", "枫桥", "网格"][i % 3:] * 5 for i in arts["article_id"]}
+    kw = C.keyness(toks, arts, "group", min_count=1)
+    out += C.plot_keyness(kw, "group", tmp_path / "key")
+    assert all(q.stat().st_size > 1000 for q in out) and len(out) == 6
+
+
+# ------------------------------------------- article-level checks, titles
+
+def test_term_and_actor_differences_are_article_level(fx):
+    arts, _ = fx
+    arts = arts.assign(text=[("法院" * 3 if g == "A" else "法院") + "。" * 96
+                             if s == "full" else "" for g, s in zip(arts["group"],
+                                                                    arts["text_status"])],
+                       n_chars=[100 if s == "full" else 0 for s in arts["text_status"]])
+    actors = C.term_table("法院", "court")
+    d = C.actor_difference(arts, "group", "A", "B", actors, **BOOT).iloc[0]
+    # A: 3 mentions per 100 chars = 300 per 10k; B: 100 per 10k; every article alike,
+    # so the difference is exactly 200 and every bootstrap draw agrees.
+    assert d["estimate"] == pytest.approx(200) and d["ci_low"] == pytest.approx(200)
+    with pytest.raises(C.NoTextError):
+        C.actor_difference(arts, "group", "A", "C", actors, **BOOT)
+    toks = {i: (["甲"] * 2 + ["乙"] * 8 if g == "A" else ["乙"] * 10)
+            for i, g in zip(arts["article_id"], arts["group"])}
+    t = C.term_difference(toks, arts, "group", "A", "B", ["甲", "乙"], **BOOT).set_index("term")
+    # 甲: 2 of 10 tokens = 200 per 1000 in A, 0 in B.
+    assert t.loc["甲", "estimate"] == pytest.approx(200)
+    assert t.loc["乙", "estimate"] == pytest.approx(-200)
+
+
+def test_keyness_reports_dispersion_over_documents():
+    arts = pd.DataFrame({"article_id": [1, 2, 3, 4], "g": ["X", "X", "Y", "Y"],
+                         "text_status": ["full"] * 4, "n_chars": [1] * 4})
+    toks = {1: ["甲"] * 20 + ["乙"] * 80, 2: ["乙"] * 100, 3: ["乙"] * 100, 4: ["乙"] * 100}
+    kw = C.keyness(toks, arts, "g", min_count=1, correction="none")
+    x = kw[(kw["g"] == "X") & (kw["term"] == "甲")].iloc[0]
+    # Key by G², yet it occurs in one of the two X articles only.
+    assert (x["docs"], x["n_docs"], x["docs_rest"], x["n_docs_rest"]) == (1, 2, 0, 2)
+    assert x["significant"]
+
+
+def test_title_level_counts_skip_repeated_titles(corpus, actors):
+    # Hand count of TOC titles naming the police (公安, 派出所, 警察, 警务):
+    # 51 52 53 54 55 56 58 59 60 61 62 63 64 = 13; entry 57 repeats 53's title.
+    t = C.title_actor_mentions(corpus.articles, "section", actors).set_index(["section", "actor"])
+    assert t.loc[("political_legal_organs", "public_security"), "titles_mentioning"] == 13
+    # 集美区委政法系统 is the political-legal system, not a party-committee title.
+    assert t.loc[("political_legal_organs", "party_committee"), "titles_mentioning"] == 0
+    cov = C.coverage(corpus.articles, "section").set_index("section")
+    assert cov.loc["political_legal_organs", "n_duplicates"] == 1
+
+
+def test_titles_matching_fengqiao(corpus):
+    got = C.titles_matching(corpus.articles, "枫桥")
+    assert got["article_id"].tolist() == [2, 5, 8, 20]
+
+
+def test_key_differences_dict_keys_are_latex_names(fx):
+    arts, prev = fx
+    d = C.prevalence_difference(prev, arts, "group", "A", "B", **BOOT)
+    kd = C.key_differences(d, topic_labels={"topic_0": "调解"})
+    assert all(k.isalpha() for k in kd)
+    assert kd["compareDiffOneTopic"] in ("调解", "topic_1")
+    ci = C.key_differences(d, rank="ci")
+    assert "compareDiffThreeTopic" not in ci   # topic_2's CI covers zero: left out
+
+
+def test_write_outputs_names_files_by_content_and_is_deterministic(corpus, tmp_path):
+    from analysis.config import load_params
+    from analysis.segment import Segmenter
+
+    params = load_params()
+    params = {**params, "figures": {**params.get("figures", {}), "formats": ["png"]},
+              "compare": {**params["compare"], "n_boot": 200, "groups": ["section", "tier"],
+                          "figure_groups": ["tier"]}}
+    paras = corpus.paragraphs
+    rng = np.random.default_rng(3)
+    pt = paras[["article_id", "para_id"]].copy()
+    pt["n_tokens"] = 10
+    pt[["topic_0", "topic_1", "topic_2"]] = rng.dirichlet((1, 1, 1), len(pt))
+    topics_in = {"paragraph_topics": pt, "title_topics": None, "labels": {}}
+    seg = Segmenter()
+    out1 = C.write_outputs(corpus, params, tmp_path / "r1", tmp_path / "f1", topics_in,
+                           segmenter=seg)
+    out2 = C.write_outputs(corpus, params, tmp_path / "r2", tmp_path / "f2", topics_in,
+                           segmenter=seg)
+    names = {q.name for q in out1}
+    for expected in ["coverage_by_section.csv", "topic_prevalence_by_tier.csv",
+                     "topic_prevalence_difference_county_vs_city.csv", "keyness_by_tier.csv",
+                     "correspondence_tier.csv", "actor_mentions_by_tier.csv",
+                     "formulas_by_tier.csv", "compare_key_differences.csv",
+                     "topic_difference_county_vs_city.png", "keyness_tier.png",
+                     "correspondence_biplot_tier.png", "actor_mentions_tier.png"]:
+        assert expected in names, expected
+    assert "keyness_by_section.csv" not in names   # one section has text: no text keyness
+    kd = C.read_key_differences(tmp_path / "r1")
+    assert kd["compareDiffGroupA"] == "county" and kd["compareDiffNB"] == "9"
+    assert all(k.isalpha() for k in kd)
+    for a, b in zip(sorted(out1), sorted(out2)):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    sec = pd.read_csv(tmp_path / "r1" / "topic_prevalence_by_section.csv")
+    plo = sec[sec["section"] == "political_legal_organs"]
+    assert plo["estimate"].isna().all() and (plo["status"] == C.NO_TEXT_STATUS).all()
