@@ -71,8 +71,38 @@ def _cooccur_vars(results: Path) -> dict[str, str]:
     return out
 
 
+def _topics_vars(results: Path) -> dict[str, str]:
+    table = pd.read_csv(results / "topics_k_selection.csv")
+    chosen = table[table["chosen"].astype(str) == "True"]
+    if len(chosen) != 1:
+        raise ValueError(f"{results / 'topics_k_selection.csv'}: expected one chosen K")
+    row = chosen.iloc[0]
+    out = {
+        "topics_k": _fmt(int(row["k"])),
+        "topics_k_min": _fmt(int(table["k"].min())),
+        "topics_k_max": _fmt(int(table["k"].max())),
+        "topics_seeds": _fmt(int(row["n_seeds"])),
+    }
+    for measure, digits in [("npmi", 3), ("umass", 2), ("stability", 3), ("exclusivity", 2)]:
+        out[f"topics_{measure}_mean"] = _fmt(float(row[f"{measure}_mean"]), digits)
+        out[f"topics_{measure}_sd"] = _fmt(float(row[f"{measure}_sd"]), digits)
+    paragraphs = pd.read_csv(results / "paragraph_topics.csv")
+    out["topics_documents"] = _fmt(len(paragraphs))
+    return out
+
+
+def _snake(camel: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", camel).lower()
+
+
+def _compare_vars(results: Path) -> dict[str, str]:
+    from .compare import read_key_differences
+
+    return {_snake(k): v for k, v in read_key_differences(results).items()}
+
+
 #: Each stage contributes a function ``results_dir -> {name: formatted value}``.
-COLLECTORS = [_corpus_vars, _cooccur_vars]
+COLLECTORS = [_corpus_vars, _topics_vars, _cooccur_vars, _compare_vars]
 
 
 def collect(results_dir: str | Path) -> dict[str, str]:
