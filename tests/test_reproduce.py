@@ -63,7 +63,10 @@ def test_manifest_records_inputs_versions_and_seeds(two_runs):
     assert {"lexicon", "stopwords", "topic_labels"} <= set(m["inputs"])
     assert m["versions"]["gensim"] and m["versions"]["jieba"] and m["versions"]["python"]
     assert m["seeds"], "no seeds recorded"
-    assert all(isinstance(v, int) for v in m["seeds"].values())
+    for name, value in m["seeds"].items():
+        values = value if isinstance(value, list) else [value]
+        assert values and all(isinstance(v, int) and not isinstance(v, bool) for v in values), name
+    assert m["seeds"]["topics.random_state"] == m["params"]["topics"]["random_state"]
 
 
 def test_variables_tex_is_well_formed(two_runs):

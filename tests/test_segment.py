@@ -309,7 +309,7 @@ def test_default_segmenter_equals_from_params():
 
 def test_unknown_backend_is_refused():
     with pytest.raises(ValueError, match="backend"):
-        Segmenter(backend="rjieba", cache_dir=False).tokens("平安建设")
+        Segmenter(backend="pkuseg", cache_dir=False).tokens("平安建设")
 
 
 # ----------------------------------------------------------------- sentences

@@ -26,7 +26,7 @@ from .config import ROOT, load_params, resolve
 __all__ = ["STEPS", "Context", "build_manifest", "main", "reduced_params", "run", "sha256_file"]
 
 KEY_PACKAGES = ["numpy", "scipy", "pandas", "matplotlib", "mplfonts", "networkx", "jieba",
-                "rjieba", "opencc", "gensim", "pyLDAvis", "python-docx", "stopwordsiso", "cpca"]
+                "rjieba", "opencc", "gensim", "pyLDAvis", "python-docx", "stopwordsiso", "cpca-new"]
 SRC = Path(__file__).parent
 
 

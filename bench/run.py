@@ -1,0 +1,269 @@
+"""Benchmarks: `make bench` (or `.venv/bin/python bench/run.py [options]`).
+
+Every measured thing runs in its own subprocess (wall time, peak memory of
+its process tree); every figure is reported as a ratio against a baseline
+measured in the same run. Prints a table and writes ``results/bench.json``
+(machine-specific; not part of the reproduce manifest). See bench/README.md.
+
+    bench/run.py                      # segmentation, parallel segmentation, select_k, reproduce
+    bench/run.py --only segment       # one group (segment, parallel, select_k, reproduce)
+    bench/run.py --scale 10,100       # scale mode: synthetic corpora of 10 and 100 MB
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import measure  # noqa: E402
+
+PY = sys.executable
+GROUPS = ("segment", "parallel", "select_k", "reproduce")
+
+
+# One BLAS thread per process: a worker is one core, so 1 vs N workers compares
+# processes, not OpenBLAS threads competing with them.
+ONE_THREAD = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
+def _task(name: str, **kwargs) -> dict:
+    """Run bench/tasks.py:<name>(**kwargs) in a fresh process, measured."""
+    cmd = [PY, str(HERE / "run.py"), "--task", name, "--kwargs", json.dumps(kwargs)]
+    out = measure.run(cmd, cwd=str(ROOT), env={**os.environ, **ONE_THREAD})
+    if out["returncode"] != 0 or out["result"] is None:
+        print(f"  task {name} {kwargs} failed:\n{out['stderr_tail']}", file=sys.stderr)
+    return out
+
+
+def _say(*a):
+    print(*a, flush=True)
+
+
+def _params(path: str | None) -> dict:
+    sys.path.insert(0, str(ROOT / "src"))
+    from analysis import config
+
+    return config.load_params(path)
+
+
+# ----------------------------------------------------------------- groups
+def bench_segment(b: dict, work: str) -> dict:
+    runs = {}
+    for engine in ("jieba_lcut", "segmenter_jieba", "segmenter_rjieba", "rjieba_cut"):
+        _say(f"  segment: {engine} …")
+        runs[engine] = _task("segment", engine=engine, mb=b["segment_mb"], seed=b["seed"],
+                             repeats=b["segment_repeats"], work_dir=work)
+    r = {k: v["result"] or {} for k, v in runs.items()}
+    sj, sr = r["segmenter_jieba"], r["segmenter_rjieba"]
+    return {
+        "runs": runs,
+        "ratios": {
+            "segmenter_rjieba_vs_segmenter_jieba": sr.get("mb_per_s", 0) / sj.get("mb_per_s", 1),
+            "segmenter_rjieba_vs_jieba_lcut": sr.get("mb_per_s", 0) / r["jieba_lcut"].get("mb_per_s", 1),
+            "segmenter_jieba_vs_jieba_lcut": sj.get("mb_per_s", 0) / r["jieba_lcut"].get("mb_per_s", 1),
+            "segmenter_rjieba_vs_rjieba_cut": sr.get("mb_per_s", 0) / r["rjieba_cut"].get("mb_per_s", 1),
+        },
+        "identical_tokens": sj.get("digest") == sr.get("digest") and sj.get("digest") is not None,
+    }
+
+
+def _one_vs_many(task: str, label: str, b: dict, same_key: str, **kwargs) -> dict:
+    """1 worker vs n_jobs workers, alternated ``parallel_repeats`` times; best wall time each."""
+    runs: dict = {"1": [], str(b["n_jobs"]): []}
+    for rep in range(b.get("parallel_repeats", 1)):
+        for n in (1, b["n_jobs"]):
+            _say(f"  {label}: {n} worker(s), run {rep + 1} …")
+            runs[str(n)].append(_task(task, n_jobs=n, **kwargs))
+    best = {n: min(rs, key=lambda r: (r["result"] or {}).get("seconds", float("inf")))
+            for n, rs in runs.items()}
+    one, many = best["1"]["result"] or {}, best[str(b["n_jobs"])]["result"] or {}
+    digests = {(r["result"] or {}).get("digest") for rs in runs.values() for r in rs}
+    return {"runs": best, "all_runs": runs,
+            "ratios": {f"speedup_{b['n_jobs']}_workers": one.get("seconds", 0) / many.get("seconds", 1)},
+            # CPU seconds per wall second of the best runs: how many cores it got
+            "cores_used": {n: r["cpu_seconds"] / r["seconds"] for n, r in best.items()},
+            same_key: len(digests) == 1 and None not in digests}
+
+
+def bench_parallel(b: dict, work: str) -> dict:
+    return _one_vs_many("tokenize_parallel", "parallel segmentation", b, "identical_tokens",
+                        mb=b["parallel_mb"], seed=b["seed"], work_dir=work,
+                        scheduler=b.get("scheduler") or None, block_mb=b["block_mb"])
+
+
+def bench_select_k(b: dict, params_file: str | None) -> dict:
+    return _one_vs_many("select_k", "select_k", b, "identical_tables",
+                        ks=b["select_k_ks"], seeds=b["select_k_seeds"], params_file=params_file)
+
+
+def bench_reproduce(params_file: str | None) -> dict:
+    out = tempfile.mkdtemp(prefix="pingan-bench-reproduce-")
+    cmd = [PY, "-m", "analysis", "reproduce", "--out", out, "--quiet"]
+    if params_file:
+        cmd += ["--params", params_file]
+    runs = {}
+    try:
+        for label in ("cold", "warm"):
+            _say(f"  reproduce: {label} …")
+            runs[label] = measure.run(cmd, cwd=str(ROOT))
+            if runs[label]["returncode"] != 0:
+                print(f"  reproduce ({label}) failed:\n{runs[label]['stderr_tail']}", file=sys.stderr)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return {"runs": runs,
+            "ratios": {"cold_vs_warm": runs["cold"]["seconds"] / runs["warm"]["seconds"]},
+            "ok": all(r["returncode"] == 0 for r in runs.values())}
+
+
+def bench_scale(b: dict, sizes: list[float]) -> dict:
+    work = ROOT / b["scale_dir"]
+    work.mkdir(parents=True, exist_ok=True)
+    runs = {}
+    for mb in sizes:
+        _say(f"  scale: {mb:g} MB (segment on {b['n_jobs']} workers → dictionary → LDA K="
+             f"{b['num_topics']} → co-occurrence) …")
+        runs[f"{mb:g}"] = _task("scale", mb=mb, b=b, work_dir=str(work))
+    out = {"runs": runs, "ratios": {}}
+    keys = list(runs)
+    base = runs[keys[0]]
+    for k in keys[1:]:
+        size_ratio = float(k) / float(keys[0])
+        time_ratio = (runs[k]["result"] or {}).get("seconds", float("nan")) / (
+            (base["result"] or {}).get("seconds", float("nan")))
+        out["ratios"][f"time_{k}MB_vs_{keys[0]}MB"] = time_ratio
+        out["ratios"][f"time_per_MB_{k}MB_vs_{keys[0]}MB"] = time_ratio / size_ratio
+    # marginal seconds per MB between consecutive sizes (equal values = linear
+    # growth once the fixed costs, such as loading dictionaries, are paid)
+    secs = {k: (r["result"] or {}).get("seconds", float("nan")) for k, r in runs.items()}
+    for a, c in zip(keys, keys[1:]):
+        out["ratios"][f"marginal_s_per_MB_{a}_to_{c}MB"] = (secs[c] - secs[a]) / (float(c) - float(a))
+    out["ratios"][f"s_per_MB_at_{keys[0]}MB"] = secs[keys[0]] / float(keys[0])
+    out["max_rss_gb_target"] = b["max_rss_gb"]
+    out["under_rss_target"] = all(_peak(r) / 1024 < b["max_rss_gb"] for r in runs.values())
+    return out
+
+
+# ----------------------------------------------------------------- table
+def _row(what, value, baseline, ratio, rss):
+    return f"{what:<50} {value:>14} {baseline:>14} {ratio:>9} {rss:>10}"
+
+
+def _peak(run: dict) -> float:
+    return max(run["peak_tree_rss_mb"], run["max_rss_mb"])
+
+
+def print_table(res: dict) -> None:
+    _say("")
+    _say(_row("measure", "value", "baseline", "ratio", "peak MB"))
+    _say("-" * 101)
+    if "segment" in res:
+        s = res["segment"]
+        r = {k: v["result"] or {} for k, v in s["runs"].items()}
+        rss = {k: _peak(v) for k, v in s["runs"].items()}
+        for eng, base, key in [("segmenter_rjieba", "segmenter_jieba", "segmenter_rjieba_vs_segmenter_jieba"),
+                               ("segmenter_rjieba", "jieba_lcut", "segmenter_rjieba_vs_jieba_lcut"),
+                               ("segmenter_jieba", "jieba_lcut", "segmenter_jieba_vs_jieba_lcut"),
+                               ("segmenter_rjieba", "rjieba_cut", "segmenter_rjieba_vs_rjieba_cut")]:
+            _say(_row(f"MB/s {eng} / {base}", f"{r[eng].get('mb_per_s', 0):.2f}",
+                      f"{r[base].get('mb_per_s', 0):.2f}", f"{s['ratios'][key]:.1f}×",
+                      f"{rss[eng]:.0f}"))
+        _say(f"  (tokens identical rjieba vs jieba: {s['identical_tokens']}; "
+             f"rjieba texts handed to jieba: {r['segmenter_rjieba'].get('n_fallback_texts')})")
+    for key, label in [("parallel", "parallel segmentation"), ("select_k", "select_k")]:
+        if key in res:
+            p = res[key]
+            ns = list(p["runs"])
+            one, many = p["runs"][ns[0]], p["runs"][ns[-1]]
+            ratio = next(iter(p["ratios"].values()))
+            same = p.get("identical_tokens", p.get("identical_tables"))
+            _say(_row(f"{label}: s on 1 / {ns[-1]} workers",
+                      f"{(many['result'] or {}).get('seconds', float('nan')):.1f}",
+                      f"{(one['result'] or {}).get('seconds', float('nan')):.1f}", f"{ratio:.2f}×",
+                      f"{_peak(many):.0f}/{_peak(one):.0f}"))
+            cores = " / ".join(f"{v:.2f}" for v in p["cores_used"].values())
+            _say(f"  (same output for 1 and {ns[-1]} workers: {same}; "
+                 f"CPU-s per wall-s, 1 / {ns[-1]} workers: {cores})")
+    if "reproduce" in res:
+        p = res["reproduce"]
+        c, w = p["runs"]["cold"], p["runs"]["warm"]
+        _say(_row("reproduce: s cold / warm", f"{c['seconds']:.1f}", f"{w['seconds']:.1f}",
+                  f"{p['ratios']['cold_vs_warm']:.1f}×",
+                  f"{_peak(c):.0f}/{_peak(w):.0f}"))
+        _say(f"  (both runs succeeded: {p['ok']})")
+    if "scale" in res:
+        p = res["scale"]
+        keys = list(p["runs"])
+        for k in keys:
+            r = p["runs"][k]
+            st = (r["result"] or {}).get("stages", {})
+            stages = " ".join(f"{n}={v:.1f}" for n, v in st.items() if n != "synthetic")
+            _say(_row(f"scale {k} MB: s total", f"{(r['result'] or {}).get('seconds', float('nan')):.1f}",
+                      "", "", f"{_peak(r):.0f}"))
+            _say(f"  stages (s): {stages}")
+        for name, v in p["ratios"].items():
+            _say(_row(f"scale {name}", "", "", f"{v:.2f}", ""))
+        _say(f"  (peak RSS of every run under {p['max_rss_gb_target']} GB: {p['under_rss_target']})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--params", default=None, help="parameters file (default params.toml)")
+    ap.add_argument("--only", default=None, help=f"comma list of {','.join(GROUPS)}")
+    ap.add_argument("--scale", default=None, help="scale mode: sizes in MB, e.g. 10,100")
+    ap.add_argument("--out", default=str(ROOT / "results" / "bench.json"))
+    ap.add_argument("--task", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--kwargs", default="{}", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.task:      # inside a measured subprocess
+        sys.path.insert(0, str(ROOT / "src"))
+        import tasks
+
+        print(json.dumps(tasks.TASKS[args.task](**json.loads(args.kwargs))), flush=True)
+        return 0
+
+    b = _params(args.params)["bench"]
+    work = ROOT / b["scale_dir"]
+    work.mkdir(parents=True, exist_ok=True)
+    res: dict = {}
+    t0 = time.perf_counter()
+    if args.scale:
+        sizes = [float(x) for x in args.scale.split(",") if x.strip()]
+        res["scale"] = bench_scale(b, sizes)
+    else:
+        groups = args.only.split(",") if args.only else list(GROUPS)
+        if "segment" in groups:
+            res["segment"] = bench_segment(b, str(work))
+        if "parallel" in groups:
+            res["parallel"] = bench_parallel(b, str(work))
+        if "select_k" in groups:
+            res["select_k"] = bench_select_k(b, args.params)
+        if "reproduce" in groups and b.get("reproduce", True):
+            res["reproduce"] = bench_reproduce(args.params)
+    print_table(res)
+
+    out = Path(args.out)
+    previous = json.loads(out.read_text()) if out.exists() else {}
+    previous.setdefault("results", {}).update(res)
+    previous["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
+                           "system": platform.system(), "machine": platform.machine()}
+    previous["bench_params"] = b
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(previous, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+    _say(f"\nwrote {out} in {time.perf_counter() - t0:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
