@@ -179,7 +179,7 @@ display(Image(filename=str(paths[0]), width=700))
 
 # %%
 html = topics.ldavis_html(model, out / "topics_ldavis.html", res.labels, r=p["ldavis_R"])
-print(html, f"{html.stat().st_size / 1e6:.1f} MB")
+print(html.name, f"{html.stat().st_size / 1e6:.1f} MB")
 
 # %% [markdown]
 # ## What this shows, and what it does not

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -14,19 +13,11 @@ from scipy import stats
 
 from analysis import compare as C
 from analysis.config import PATHS
-from analysis.corpus import load_corpus
 
 DATA = Path(__file__).parent / "data"
 TRUE_DIFF = {"topic_0": 0.2, "topic_1": -0.2, "topic_2": 0.0}   # A − B, by construction
 TRUE_MEAN_A = {"topic_0": 0.5, "topic_1": 0.3, "topic_2": 0.2}
 BOOT = dict(n_boot=2000, ci=0.95, min_articles=3, random_state=11)
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load_corpus()
 
 
 @pytest.fixture(scope="module")

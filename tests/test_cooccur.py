@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import math
 import warnings
 from pathlib import Path
 
@@ -15,33 +14,13 @@ import pytest
 from scipy import stats
 
 from analysis import cooccur as co
-from analysis.config import load_params
-from analysis.corpus import CorpusWarning, load_corpus
-from analysis.segment import Segmenter
 
 DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="module")
-def corpus():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CorpusWarning)
-        return load_corpus()
-
-
-@pytest.fixture(scope="module")
-def segmenter():
-    return Segmenter()
-
-
-@pytest.fixture(scope="module")
 def windows(corpus, segmenter):
     return co.build_windows(corpus.paragraphs, segmenter, unit="sentence")
-
-
-@pytest.fixture(scope="module")
-def params():
-    return load_params()
 
 
 @pytest.fixture(scope="module")

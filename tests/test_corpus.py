@@ -32,13 +32,6 @@ WEB_PAGE_TEXT = ["阅读全文", "赞赏", "打赏", "赏赞", "笔笔文库", "
 
 
 @pytest.fixture(scope="module")
-def corpus():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CorpusWarning)
-        return load_corpus()
-
-
-@pytest.fixture(scope="module")
 def articles(corpus):
     return corpus.articles.set_index("article_id")
 

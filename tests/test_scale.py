@@ -5,7 +5,6 @@ No timing here: speed is measured in bench/.
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -14,15 +13,7 @@ from gensim.corpora import Dictionary
 from gensim.models import LdaModel
 
 from analysis import cooccur, scale, topics
-from analysis.corpus import load_corpus
 from analysis.segment import Segmenter
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load_corpus()
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import jieba
@@ -11,7 +10,6 @@ import pandas as pd
 import pytest
 
 from analysis import config, segment
-from analysis.corpus import load_corpus
 from analysis.segment import PLACE_TOKEN, Segmenter, formulas, split_sentences
 
 DATA = Path(__file__).parent / "data"
@@ -20,13 +18,6 @@ STOP_DIR = config.PATHS.data / "stopwords"
 CORE = ["枫桥经验", "综治中心", "矛盾纠纷", "多元化解", "网格员", "平安建设"]
 # Reviewed string matches that are not the term (see data/lexicon/entries.tsv).
 FALSE_MATCHES = {"多元化解": ["多元化解决"]}
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load_corpus()
 
 
 @pytest.fixture(scope="module")

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import logging
 import pickle
-import warnings
 
 import pytest
 import rjieba
 
-from analysis.corpus import load_corpus
 from analysis.segment import BackendFallbackWarning, Segmenter
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load_corpus()
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -14,28 +13,9 @@ import pytest
 
 from analysis import config
 from analysis import topics as T
-from analysis.corpus import CorpusWarning, load_corpus
-from analysis.segment import Segmenter
 
 DATA = Path(__file__).parent / "data"
 FAST = dict(no_below=1, no_above=1.0, passes=10, iterations=100)  # fixture models
-
-
-@pytest.fixture(scope="module")
-def params():
-    return config.load_params()
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CorpusWarning)
-        return load_corpus()
-
-
-@pytest.fixture(scope="module")
-def segmenter():
-    return Segmenter()
 
 
 @pytest.fixture(scope="module")
