@@ -970,7 +970,9 @@ def plot_topic_prevalence(prev: pd.DataFrame, by: str, path: str | Path, *,
         ax.invert_yaxis()
         ax.set_xlabel("mean topic prevalence per article (95% cluster-bootstrap CI)")
         ax.set_title(f"Topic prevalence by {by} — {_evidence_tag(level)}", loc="left")
-        ax.legend(loc="lower right", frameon=False)
+        # Outside the axes: inside, it covered the points of the last topic.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+                  title=by, alignment="left")
         notes = [f"Bootstrap resamples articles within each group. n = articles; "
                  f"text = with body; used = entering this {level}-level estimate."]
         note = _no_text_note(cov, by) if level == "text" else None
