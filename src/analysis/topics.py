@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 from scipy.stats import rankdata
+from tqdm import tqdm
 
 __all__ = [
     "LabelMismatchError", "TopicModel", "TopicResults", "article_topics", "build",
@@ -425,11 +426,14 @@ def select_k(docs: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequence[i
     jobs = [dict(docs=docs, held=held, k=k, seed=s, model_kwargs=model_kwargs, topn=topn,
                  window=npmi_window, excl_weight=exclusivity_weight, include_cv=include_cv)
             for k in ks for s in seeds]
+    # A progress bar on terminals only (disable=None), so logs and notebooks stay clean.
+    bar = dict(total=len(jobs), desc=f"select_k: {len(ks)} K x {len(seeds)} seeds",
+               unit="fit", disable=None)
     if n_jobs > 1:
         with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            runs = list(pool.map(_evaluate_run, jobs))
+            runs = list(tqdm(pool.map(_evaluate_run, jobs), **bar))
     else:
-        runs = [_evaluate_run(j) for j in jobs]
+        runs = [_evaluate_run(j) for j in tqdm(jobs, **bar)]
     table = _summarise_runs(runs, ks, include_cv)
     if cache_file is not None:
         table = _write_cache(table, cache_file)  # the same frame whether cached or fresh
