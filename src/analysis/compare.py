@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .config import write_csv
+
 __all__ = [
     "NoTextError", "TEXT_STATUSES", "MISSING_GROUP",
     "coverage", "coverage_labels", "article_prevalence", "topic_prevalence",
@@ -1255,10 +1257,6 @@ def read_key_differences(results_dir: str | Path) -> dict[str, str]:
     return dict(zip(df["key"], df["value"]))
 
 
-def _csv(df: pd.DataFrame, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
-    return path
 
 
 def _slug(s: str) -> str:
@@ -1324,14 +1322,14 @@ def write_outputs(corpus, params: dict, results_dir: str | Path, figures_dir: st
     labels = tr["labels"] if tr else {}
     for by in groups:
         cov = coverage(arts, by, body_tokens)
-        written.append(_csv(cov, res / f"coverage_by_{by}.csv"))
+        written.append(write_csv(cov, res / f"coverage_by_{by}.csv"))
         am = actor_mentions(arts, by, actors, body_tokens)
-        written.append(_csv(am, res / f"actor_mentions_by_{by}.csv"))
-        written.append(_csv(title_actor_mentions(arts, by, actors),
+        written.append(write_csv(am, res / f"actor_mentions_by_{by}.csv"))
+        written.append(write_csv(title_actor_mentions(arts, by, actors),
                             res / f"actor_mentions_titles_by_{by}.csv"))
-        written.append(_csv(formulas_by_group(arts, by, formulas, level="text"),
+        written.append(write_csv(formulas_by_group(arts, by, formulas, level="text"),
                             res / f"formulas_by_{by}.csv"))
-        written.append(_csv(formulas_by_group(arts, by, formulas, level="title"),
+        written.append(write_csv(formulas_by_group(arts, by, formulas, level="title"),
                             res / f"formulas_titles_by_{by}.csv"))
         n_text_groups = int((cov["n_text"] > 0).sum())
         if by in p.get("figure_groups", ["section", "unit_type", "tier"]):
@@ -1340,7 +1338,7 @@ def write_outputs(corpus, params: dict, results_dir: str | Path, figures_dir: st
             kw = keyness(body_tokens, arts, by, min_count=int(p.get("keyness_min_count", 5)),
                          alpha=float(p.get("alpha", 0.05)),
                          correction=p.get("correction", "bh"))
-            written.append(_csv(kw, res / f"keyness_by_{by}.csv"))
+            written.append(write_csv(kw, res / f"keyness_by_{by}.csv"))
             written += plot_keyness(kw, by, fig / f"keyness_{by}",
                                     top_n=int(p.get("keyness_top_n", 12)), formats=fmts)
         if by in p.get("title_keyness_groups", ["section"]):
@@ -1348,26 +1346,26 @@ def write_outputs(corpus, params: dict, results_dir: str | Path, figures_dir: st
                           min_count=int(p.get("title_keyness_min_count", 3)),
                           alpha=float(p.get("alpha", 0.05)),
                           correction=p.get("correction", "bh"))
-            written.append(_csv(kwt, res / f"keyness_titles_by_{by}.csv"))
+            written.append(write_csv(kwt, res / f"keyness_titles_by_{by}.csv"))
             written += plot_keyness(kwt, by, fig / f"keyness_titles_{by}",
                                     top_n=int(p.get("keyness_top_n", 12)), formats=fmts)
         if by in p.get("ca_groups", ["tier"]) and n_text_groups >= 2:
             ca = correspondence(body_tokens, arts, by, n_terms=int(p.get("ca_terms", 60)))
-            written.append(_csv(ca, res / f"correspondence_{by}.csv"))
+            written.append(write_csv(ca, res / f"correspondence_{by}.csv"))
             written += plot_correspondence(ca, by, fig / f"correspondence_biplot_{by}",
                                            formats=fmts)
         if tr is not None:
             pt = tr["paragraph_topics"]
             draw = by in p.get("figure_groups", ["section", "unit_type", "tier"])
             prev = topic_prevalence(pt, arts, by, tokens=body_tokens, **boot)
-            written.append(_csv(prev, res / f"topic_prevalence_by_{by}.csv"))
+            written.append(write_csv(prev, res / f"topic_prevalence_by_{by}.csv"))
             if draw:
                 written += plot_topic_prevalence(prev, by, fig / f"topic_prevalence_by_{by}",
                                                  topic_labels=labels, formats=fmts)
             tt = tr.get("title_topics")
             if tt is not None:
                 tprev = topic_prevalence(tt, arts, by, level="title", weight_col=None, **boot)
-                written.append(_csv(tprev, res / f"topic_prevalence_titles_by_{by}.csv"))
+                written.append(write_csv(tprev, res / f"topic_prevalence_titles_by_{by}.csv"))
                 if draw:
                     written += plot_topic_prevalence(
                         tprev, by, fig / f"topic_prevalence_titles_by_{by}",
@@ -1380,34 +1378,34 @@ def write_outputs(corpus, params: dict, results_dir: str | Path, figures_dir: st
         kd = {}
         if tr is not None:
             diff = prevalence_difference(tr["paragraph_topics"], arts, by, a, b, **boot)
-            written.append(_csv(diff, res / f"topic_prevalence_difference_{ab}.csv"))
+            written.append(write_csv(diff, res / f"topic_prevalence_difference_{ab}.csv"))
             written += plot_difference(diff, fig / f"topic_difference_{ab}",
                                        topic_labels=labels, formats=fmts)
             kd.update(key_differences(diff, topic_labels=labels))
         ad = actor_difference(arts, by, a, b, actors, **boot)
-        written.append(_csv(ad, res / f"actor_mentions_difference_{ab}.csv"))
+        written.append(write_csv(ad, res / f"actor_mentions_difference_{ab}.csv"))
         kd.update(key_differences(ad, prefix="compareActor", item="actor", digits=1))
         td = keyness_article_check(body_tokens, arts, by, a, b,
                                    n_terms=int(p.get("article_check_terms", 25)),
                                    min_count=int(p.get("keyness_min_count", 5)),
                                    alpha=float(p.get("alpha", 0.05)),
                                    correction=p.get("correction", "bh"), **boot)
-        written.append(_csv(td, res / f"keyness_article_check_{ab}.csv"))
+        written.append(write_csv(td, res / f"keyness_article_check_{ab}.csv"))
         kd.update(key_differences(td, prefix="compareTerm", item="term", digits=2, rank="ci"))
         fd = prevalence_difference(term_by_article(arts, fq), arts, by, a, b,
                                    topic_cols=["per_10k_chars"], weight_col=None, **boot)
         fd = fd.rename(columns={"topic": "measure"}).assign(pattern=fq)
-        written.append(_csv(fd, res / f"fengqiao_rate_difference_{ab}.csv"))
-        written.append(_csv(pd.DataFrame(sorted(kd.items()), columns=["key", "value"]),
+        written.append(write_csv(fd, res / f"fengqiao_rate_difference_{ab}.csv"))
+        written.append(write_csv(pd.DataFrame(sorted(kd.items()), columns=["key", "value"]),
                             res / "compare_key_differences.csv"))
     if tr is not None:
-        written.append(_csv(actor_topics(tr["paragraph_topics"], paras, actors),
+        written.append(write_csv(actor_topics(tr["paragraph_topics"], paras, actors),
                             res / "actor_topics.csv"))
-    written.append(_csv(actor_keywords(para_tokens, paras, actors,
+    written.append(write_csv(actor_keywords(para_tokens, paras, actors,
                                        top_n=int(p.get("actor_keywords_top_n", 10))),
                         res / "actor_keywords.csv"))
-    written.append(_csv(term_by_article(arts, fq), res / "fengqiao_by_article.csv"))
+    written.append(write_csv(term_by_article(arts, fq), res / "fengqiao_by_article.csv"))
     for by in groups:
-        written.append(_csv(term_mentions(arts, by, fq), res / f"fengqiao_mentions_by_{by}.csv"))
-    written.append(_csv(formulas_near(paras, fq, formulas), res / "fengqiao_formulas.csv"))
+        written.append(write_csv(term_mentions(arts, by, fq), res / f"fengqiao_mentions_by_{by}.csv"))
+    written.append(write_csv(formulas_near(paras, fq, formulas), res / "fengqiao_formulas.csv"))
     return written

@@ -75,6 +75,19 @@ def load_params(path: str | os.PathLike | None = None) -> dict[str, Any]:
         return tomllib.load(fh)
 
 
+def write_csv(df, path: str | os.PathLike, float_format: str = "%.6g") -> Path:
+    """Write a results table the one project way: UTF-8, LF, no index, fixed float format.
+
+    A fixed format (and row order chosen by the caller) keeps the bytes stable
+    from run to run, which ``results/manifest.json`` relies on.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(path, index=False, float_format=float_format, lineterminator="\n",
+              encoding="utf-8")
+    return path
+
+
 def resolve(path: str | os.PathLike, root: Path | None = None) -> Path:
     """Resolve a path from ``params.toml`` relative to the project root."""
     p = Path(path)

@@ -39,6 +39,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
+from .config import write_csv
+
 __all__ = [
     "MEASURES", "NoTextError", "CooccurrenceNetwork",
     "load_glossary", "build_windows", "build_title_windows",
@@ -1077,10 +1079,6 @@ def _slug(value, fallback: str) -> str:
     return s or fallback
 
 
-def _csv(df: pd.DataFrame, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
-    return path
 
 
 def _network_from_params(p: dict, **over) -> CooccurrenceNetwork:
@@ -1104,8 +1102,8 @@ def _network_tables(net: CooccurrenceNetwork, stem: str, results_dir: Path,
     edges = net.edges_.drop(columns=["weight"]).assign(measure=net.measure, evidence=evidence)
     nodes = net.nodes_.assign(evidence=evidence)
     colours = community_colours(net.communities_)
-    return [_csv(edges, results_dir / f"{stem}_edges.csv"),
-            _csv(nodes, results_dir / f"{stem}_nodes.csv"),
+    return [write_csv(edges, results_dir / f"{stem}_edges.csv"),
+            write_csv(nodes, results_dir / f"{stem}_nodes.csv"),
             write_gexf(net.graph_, results_dir / f"{stem}_network.gexf", net.pos_, colours)]
 
 
@@ -1156,7 +1154,7 @@ def write_outputs(corpus, params: dict, results_dir, figures_dir, segmenter=None
     windows = build_windows(corpus.paragraphs, segmenter, unit=p.get("unit", "sentence"))
     net = _network_from_params(p).fit(windows["tokens"], glossary=glossary)
     out += _network_tables(net, "cooccurrence", results_dir, "text")
-    out.append(_csv(edge_lines(net.edges_, windows, articles, unit_col),
+    out.append(write_csv(edge_lines(net.edges_, windows, articles, unit_col),
                     results_dir / "cooccurrence_edge_sentences.csv"))
     wword = f"{p.get('unit', 'sentence')} windows"
     out += plot_network(net.graph_, net.pos_, figures_dir / "cooccurrence_network",
@@ -1194,12 +1192,12 @@ def write_outputs(corpus, params: dict, results_dir, figures_dir, segmenter=None
                             note=f"{n_win} {wword} contain the term; top {len(nb)} neighbours "
                             f"by {net.measure}, ≥ {p.get('ego_min_count', 2)} co-occurrences; "
                             "colour = community in the main network (grey: not in it)")
-    out.append(_csv(pd.DataFrame(ego_rows), results_dir / "cooccurrence_ego_terms.csv"))
+    out.append(write_csv(pd.DataFrame(ego_rows), results_dir / "cooccurrence_ego_terms.csv"))
     if ego_edges:
-        out.append(_csv(pd.concat(ego_edges, ignore_index=True),
+        out.append(write_csv(pd.concat(ego_edges, ignore_index=True),
                         results_dir / "cooccurrence_ego_edges.csv"))
     if kwics:
-        out.append(_csv(pd.concat(kwics, ignore_index=True),
+        out.append(write_csv(pd.concat(kwics, ignore_index=True),
                         results_dir / "cooccurrence_kwic.csv"))
 
     # differential network
@@ -1220,7 +1218,7 @@ def write_outputs(corpus, params: dict, results_dir, figures_dir, segmenter=None
                         label_gloss, t.get("n_labels", 40), formats=formats,
                         note=_describe(tnet, "unique titles"))
     summary.append({"network": "title", "evidence": "title", **tnet.summary()})
-    out.append(_csv(pd.DataFrame(summary), results_dir / "cooccurrence_summary.csv"))
+    out.append(write_csv(pd.DataFrame(summary), results_dir / "cooccurrence_summary.csv"))
     return out
 
 
@@ -1245,10 +1243,10 @@ def _write_differential(windows, articles, d, glossary, label_gloss, seed, net,
     except NoTextError as exc:
         warnings.warn(str(exc), stacklevel=2)
         cov["status"] = "no text: not compared"
-        return [_csv(cov.assign(group_col=group_col), results_dir / f"{stem}_coverage.csv")]
+        return [write_csv(cov.assign(group_col=group_col), results_dir / f"{stem}_coverage.csv")]
     cov["status"] = "compared"
-    out.append(_csv(cov.assign(group_col=group_col), results_dir / f"{stem}_coverage.csv"))
-    out.append(_csv(diff.assign(group_a=a, group_b=b, measure=diff.attrs["measure"]),
+    out.append(write_csv(cov.assign(group_col=group_col), results_dir / f"{stem}_coverage.csv"))
+    out.append(write_csv(diff.assign(group_a=a, group_b=b, measure=diff.attrs["measure"]),
                     results_dir / f"{stem}.csv"))
     na, nb = diff.attrs["n_articles"]
     wa, wb = diff.attrs["n_windows"]

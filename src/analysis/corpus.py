@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .config import write_csv
+
 __all__ = [
     "Corpus",
     "CorpusFormatError",
@@ -711,10 +713,6 @@ def plot_coverage(articles: pd.DataFrame, path: str | Path) -> list[Path]:
     return figures.save(fig, path)
 
 
-def _write_csv(df: pd.DataFrame, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8", float_format="%.6g")
-    return path
 
 
 def write_outputs(corpus: Corpus, processed_dir: str | Path, results_dir: str | Path,
@@ -722,11 +720,11 @@ def write_outputs(corpus: Corpus, processed_dir: str | Path, results_dir: str | 
     """Write articles/paragraphs CSVs, the coverage table and the coverage figure."""
     processed_dir, results_dir, figures_dir = map(Path, (processed_dir, results_dir, figures_dir))
     written = [
-        _write_csv(corpus.articles, processed_dir / "articles.csv"),
-        _write_csv(corpus.paragraphs, processed_dir / "paragraphs.csv"),
-        _write_csv(corpus.dropped, processed_dir / "dropped_lines.csv"),
-        _write_csv(coverage_table(corpus.articles), results_dir / "corpus_coverage.csv"),
-        _write_csv(corpus.articles[["article_id", "section", "title", "text_status", "date",
+        write_csv(corpus.articles, processed_dir / "articles.csv"),
+        write_csv(corpus.paragraphs, processed_dir / "paragraphs.csv"),
+        write_csv(corpus.dropped, processed_dir / "dropped_lines.csv"),
+        write_csv(coverage_table(corpus.articles), results_dir / "corpus_coverage.csv"),
+        write_csv(corpus.articles[["article_id", "section", "title", "text_status", "date",
                                     "n_paragraphs", "n_chars"]],
                    results_dir / "corpus_body_length.csv"),
     ]

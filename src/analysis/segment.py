@@ -1286,7 +1286,5 @@ def write_outputs(paragraphs: pd.DataFrame, results_dir: str | os.PathLike,
     }
     paths = []
     for name, df in tables.items():
-        p = out / f"{name}.csv"
-        df.to_csv(p, index=False, float_format="%.6g", lineterminator="\n")
-        paths.append(p)
+        paths.append(config.write_csv(df, out / f"{name}.csv"))
     return paths

@@ -35,6 +35,8 @@ from scipy.optimize import linear_sum_assignment
 from scipy.stats import rankdata
 from tqdm import tqdm
 
+from .config import write_csv
+
 __all__ = [
     "LabelMismatchError", "TopicModel", "TopicResults", "article_topics", "build",
     "check_labels", "coherence", "exclusivity", "exemplars", "frex", "ldavis_html",
@@ -919,10 +921,6 @@ def _labelled(df: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     return df.merge(labels[["topic", "label", "gloss"]], on="topic", how="left")
 
 
-def _csv(df: pd.DataFrame, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
-    return path
 
 
 def write_outputs(corpus, params: dict, results_dir: str | Path, figures_dir: str | Path,
@@ -944,12 +942,12 @@ def write_outputs(corpus, params: dict, results_dir: str | Path, figures_dir: st
     ex = _labelled(res.exemplars, res.labels)
     ex.insert(0, "evidence", "text")
     out = [
-        _csv(k_table, results_dir / "topics_k_selection.csv"),
-        _csv(_labelled(res.terms, res.labels), results_dir / "topic_terms.csv"),
-        _csv(ex, results_dir / "topic_exemplars.csv"),
-        _csv(res.article_topics, results_dir / "article_topics.csv"),
-        _csv(res.para_topics.assign(evidence="text"), results_dir / "paragraph_topics.csv"),
-        _csv(_labelled(res.stability, res.labels), results_dir / "topic_stability.csv"),
+        write_csv(k_table, results_dir / "topics_k_selection.csv"),
+        write_csv(_labelled(res.terms, res.labels), results_dir / "topic_terms.csv"),
+        write_csv(ex, results_dir / "topic_exemplars.csv"),
+        write_csv(res.article_topics, results_dir / "article_topics.csv"),
+        write_csv(res.para_topics.assign(evidence="text"), results_dir / "paragraph_topics.csv"),
+        write_csv(_labelled(res.stability, res.labels), results_dir / "topic_stability.csv"),
     ]
     from analysis import figures as _f
 

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .config import write_csv
+
 __all__ = [
     "ADMIN_LEVELS", "FIELDS", "OverrideError", "SOURCES", "TIERS", "TIER_OF", "agreement",
     "UNIT_TYPES", "UnitInfo", "annotate", "classify_unit", "load_gazetteer",
@@ -882,9 +884,7 @@ def write_outputs(articles: pd.DataFrame, results_dir: str | Path, figures_dir: 
     for name, table in (("article_metadata", metadata_table(articles)),
                         ("unit_overrides", override_report(articles, params)),
                         ("unit_agreement", agreement(articles, params))):
-        out = results_dir / f"{name}.csv"
-        table.to_csv(out, index=False, lineterminator="\n", float_format="%.4g")
-        written.append(out)
+        written.append(write_csv(table, results_dir / f"{name}.csv", float_format="%.4g"))
     written += plot_by_unit_type_tier(articles, figures_dir / "corpus_by_unit_type_tier")
     written += plot_by_province(articles, figures_dir / "corpus_by_province")
     return written
