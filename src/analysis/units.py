@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import write_csv
+from .config import PATHS, write_csv
 
 __all__ = [
     "ADMIN_LEVELS", "FIELDS", "OverrideError", "SOURCES", "TIERS", "TIER_OF", "agreement",
@@ -67,7 +67,8 @@ SOURCES = ("rule", "body", "override")
 DEFAULT_MAX_GAP = 2
 DEFAULT_CAMPAIGN_WORDS = ("平安", "法治", "智慧", "和谐", "美丽")
 
-GAZETTEER_FILE = Path(__file__).resolve().parents[2] / "data" / "gazetteer" / "divisions.csv"
+# The same file segment.py reads; config knows where the project root is.
+GAZETTEER_FILE = PATHS.data / "gazetteer" / "divisions.csv"
 
 _HAN = r"\u4e00-\u9fff"
 _HAS_HAN = re.compile(f"[{_HAN}]")
