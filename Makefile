@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup reproduce test lab bench lock clean notebooks
+.PHONY: setup reproduce verify crosscheck test lab bench lock clean notebooks
 
 setup: $(STAMP)
 
@@ -17,7 +17,15 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 reproduce: setup
-	$(PY) -m analysis reproduce $(ARGS)
+	$(PY) -m analysis reproduce --strict-labels $(ARGS)
+
+# Rebuild every output into a temporary folder and compare with the committed ones.
+verify: setup
+	$(PY) -m analysis verify $(ARGS)
+
+# The same rebuild under two other OpenBLAS kernels (not part of CI; see bench/README.md).
+crosscheck: setup
+	bash bench/crosscheck.sh
 
 test: setup
 	$(PY) -m pytest -q tests

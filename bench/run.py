@@ -50,7 +50,7 @@ def _say(*a):
     print(*a, flush=True)
 
 
-def _params(path: str | None) -> dict:
+def _params(path: str | None):
     sys.path.insert(0, str(ROOT / "src"))
     from analysis import config
 
@@ -81,7 +81,7 @@ def bench_segment(b: dict, work: str) -> dict:
 def _one_vs_many(task: str, label: str, b: dict, same_key: str, **kwargs) -> dict:
     """1 worker vs n_jobs workers, alternated ``parallel_repeats`` times; best wall time each."""
     runs: dict = {"1": [], str(b["n_jobs"]): []}
-    for rep in range(b.get("parallel_repeats", 1)):
+    for rep in range(b["parallel_repeats"]):
         for n in (1, b["n_jobs"]):
             _say(f"  {label}: {n} worker(s), run {rep + 1} …")
             runs[str(n)].append(_task(task, n_jobs=n, **kwargs))
@@ -99,7 +99,7 @@ def _one_vs_many(task: str, label: str, b: dict, same_key: str, **kwargs) -> dic
 def bench_parallel(b: dict, work: str) -> dict:
     return _one_vs_many("tokenize_parallel", "parallel segmentation", b, "identical_tokens",
                         mb=b["parallel_mb"], seed=b["seed"], work_dir=work,
-                        scheduler=b.get("scheduler") or None, block_mb=b["block_mb"])
+                        scheduler=b["scheduler"] or None, block_mb=b["block_mb"])
 
 
 def bench_select_k(b: dict, params_file: str | None) -> dict:
@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(tasks.TASKS[args.task](**json.loads(args.kwargs))), flush=True)
         return 0
 
-    b = _params(args.params)["bench"]
+    b = _params(args.params).section("bench")   # plain data: passed to tasks as JSON
     work = ROOT / b["scale_dir"]
     work.mkdir(parents=True, exist_ok=True)
     res: dict = {}
@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             res["parallel"] = bench_parallel(b, str(work))
         if "select_k" in groups:
             res["select_k"] = bench_select_k(b, args.params)
-        if "reproduce" in groups and b.get("reproduce", True):
+        if "reproduce" in groups and b["reproduce"]:
             res["reproduce"] = bench_reproduce(args.params)
     print_table(res)
 

@@ -19,11 +19,24 @@ def _digest(obj) -> str:
 
 
 def _corpus():
-    from analysis.corpus import CorpusWarning, load_corpus
+    from analysis.config import load_params, resolve
+    from analysis.corpus import CorpusWarning, load_compilation
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CorpusWarning)
-        return load_corpus()
+        return load_compilation(resolve(load_params().corpus.raw))
+
+
+def _segmenter(backend: str | None = None, params_file: str | None = None):
+    """The project's segmenter (``[segment]``), on ``backend`` if given; no token cache."""
+    import dataclasses
+
+    from analysis.config import ROOT, load_params, resolve
+    from analysis.segment import Segmenter
+
+    params = load_params(params_file)
+    p = params.segment if backend is None else dataclasses.replace(params.segment, backend=backend)
+    return Segmenter.from_params(p, root=ROOT, gazetteer=resolve(params.units.gazetteer, ROOT))
 
 
 def sample_texts(mb: float, seed: int, work_dir: str) -> list[str]:
@@ -32,29 +45,29 @@ def sample_texts(mb: float, seed: int, work_dir: str) -> list[str]:
 
     path = Path(work_dir) / f"sample_{mb:g}MB_seed{seed}.txt"
     if not path.exists():
-        synthetic_corpus(_corpus().paragraphs["text"].tolist(), int(mb * 1e6), path, seed)
+        synthetic_corpus(_corpus().paragraphs["text"].tolist(), int(mb * 1e6), path, seed=seed)
     return path.read_text(encoding="utf-8").splitlines()
 
 
 def segment(engine: str, mb: float, seed: int, repeats: int, work_dir: str) -> dict:
     """Throughput of one segmentation engine on one core (setup excluded, best of repeats)."""
-    from analysis.segment import Segmenter, _new_jieba
+    from analysis.segment.backends import new_jieba
 
     texts = sample_texts(mb, seed, work_dir)
     n_bytes = sum(len(t.encode("utf-8")) for t in texts)
     t0 = time.perf_counter()
     if engine == "jieba_lcut":          # plain jieba with the same dictionary, no filtering
-        seg = Segmenter(cache_dir=False)
+        seg = _segmenter("jieba")
         seg._setup()
-        tok, _ = _new_jieba(seg.lexicon_)
+        tok, _ = new_jieba(seg.lexicon_)
         fn = lambda t: tok.lcut(t, HMM=False)  # noqa: E731
     elif engine == "rjieba_cut":        # jieba-rs alone: the physical reference
-        seg = Segmenter(cache_dir=False, backend="rjieba")
+        seg = _segmenter("rjieba")
         seg._setup()
         cut = seg.rjieba_.rj.cut
         fn = lambda t: cut(t, False)  # noqa: E731
     elif engine in ("segmenter_jieba", "segmenter_rjieba"):
-        seg = Segmenter(cache_dir=False, backend=engine.split("_")[1])
+        seg = _segmenter(engine.split("_")[1])
         seg._setup()
         fn = seg.tokens
     else:
@@ -79,12 +92,11 @@ def segment_parallel(n_jobs: int, mb: float, seed: int, work_dir: str,
                      scheduler: str | None = None) -> dict:
     """Segmenter(rjieba).tokens over ``n_jobs`` processes, results in input order."""
     from analysis.scale import segment_parallel as run
-    from analysis.segment import Segmenter
 
     texts = sample_texts(mb, seed, work_dir)
     n_bytes = sum(len(t.encode("utf-8")) for t in texts)
     t0 = time.perf_counter()
-    out = run(texts, Segmenter(cache_dir=False, backend="rjieba"), n_jobs=n_jobs,
+    out = run(texts, _segmenter("rjieba"), n_jobs=n_jobs,
               chunk_size=max(1, len(texts) // (4 * max(n_jobs, 1))), scheduler=scheduler or None)
     seconds = time.perf_counter() - t0
     return {"n_jobs": n_jobs, "seconds": seconds, "mb": n_bytes / 1e6,
@@ -95,16 +107,15 @@ def tokenize_parallel(n_jobs: int, mb: float, seed: int, work_dir: str,
                       scheduler: str | None = None, block_mb: float = 4.0) -> dict:
     """scale.tokenize_file (shards on disk, input order) on ``n_jobs`` processes."""
     from analysis.scale import TokenStore, synthetic_corpus, tokenize_file
-    from analysis.segment import Segmenter
 
     work = Path(work_dir)
     src = work / f"synthetic_{mb:g}MB_seed{seed}.txt"
     if not src.exists():
-        synthetic_corpus(_corpus().paragraphs["text"].tolist(), int(mb * 1e6), src, seed)
+        synthetic_corpus(_corpus().paragraphs["text"].tolist(), int(mb * 1e6), src, seed=seed)
     # Building the segmenter (jieba's dictionary, ~2 s) happens once in the
     # parent either way (forked workers inherit it): timed apart, as in `segment`.
     t0 = time.perf_counter()
-    seg = Segmenter(cache_dir=False, backend="rjieba")
+    seg = _segmenter("rjieba")
     seg._setup()
     setup = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -124,19 +135,16 @@ def tokenize_parallel(n_jobs: int, mb: float, seed: int, work_dir: str,
 def select_k(n_jobs: int, ks: list, seeds: list, params_file: str | None = None) -> dict:
     """topics.select_k on the seed's body paragraphs; tokenising is not timed."""
     from analysis import config, topics
-    from analysis.segment import Segmenter
 
-    params = config.load_params(params_file)
-    p = params["topics"]
-    frame = topics.paragraph_documents(_corpus().paragraphs, p["include_headings"])
-    docs = Segmenter.from_params(params).tokenize(frame["text"].tolist())
-    model_kwargs = {k: p[k] for k in topics._MODEL_KEYS if k in p}
+    p = config.load_params(params_file).topics
+    frame = topics.paragraph_documents(_corpus().paragraphs, include_headings=p.include_headings)
+    docs = _segmenter(params_file=params_file).tokenize(frame["text"].tolist())
     t0 = time.perf_counter()
-    table = topics.select_k(docs, ks, seeds, n_jobs=n_jobs, heldout_frac=p["heldout_frac"],
-                            random_state=p["split_seed"], model_kwargs=model_kwargs,
-                            topn=p["top_n"], npmi_window=p["npmi_window"],
-                            exclusivity_weight=p["exclusivity_frex_weight"],
-                            include_cv=p["include_cv"], cache_dir=None)
+    table = topics.select_k(docs, ks, seeds, n_jobs=n_jobs, heldout_frac=p.heldout_frac,
+                            random_state=p.split_seed, model_kwargs=topics.model_kwargs(p),
+                            topn=p.top_n, npmi_window=p.npmi_window,
+                            exclusivity_weight=p.exclusivity_frex_weight,
+                            include_cv=p.include_cv, cache_dir=None)
     seconds = time.perf_counter() - t0
     csv = table.to_csv(index=False, float_format="%.17g")
     return {"n_jobs": n_jobs, "seconds": seconds, "n_models": 2 * len(ks) * len(seeds),
@@ -147,19 +155,18 @@ def scale(mb: float, b: dict, work_dir: str) -> dict:
     """Synthetic corpus → tokens on disk → dictionary → one LDA fit → co-occurrence."""
     from analysis.scale import (build_dictionary, cooccurrence_counts, synthetic_corpus,
                                 tokenize_file, train_lda)
-    from analysis.segment import Segmenter
 
     work = Path(work_dir)
     stages = {}
     t0 = time.perf_counter()
     src = work / f"synthetic_{mb:g}MB_seed{b['seed']}.txt"
     if not src.exists():
-        synthetic_corpus(_corpus().paragraphs["text"].tolist(), int(mb * 1e6), src, b["seed"])
+        synthetic_corpus(_corpus().paragraphs["text"].tolist(), int(mb * 1e6), src, seed=b["seed"])
     stages["synthetic"] = time.perf_counter() - t0
-    scheduler = b.get("scheduler") or None
+    scheduler = b["scheduler"] or None
 
     t0 = time.perf_counter()
-    seg = Segmenter(cache_dir=False, backend="auto")
+    seg = _segmenter("auto")
     seg._setup()   # in the parent: forked workers inherit it
     store = tokenize_file(src, work / f"tokens_{mb:g}MB", seg, n_jobs=b["n_jobs"],
                           block_bytes=int(b["block_mb"] * 2**20), compress=b["compress"],
@@ -167,7 +174,8 @@ def scale(mb: float, b: dict, work_dir: str) -> dict:
     stages["segment"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    dictionary = build_dictionary(store, b["no_below"], b["no_above"], b["keep_n"])
+    dictionary = build_dictionary(store, no_below=b["no_below"], no_above=b["no_above"],
+                                  keep_n=b["keep_n"])
     stages["dictionary"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -14,29 +14,33 @@
 # %% [markdown]
 # # 01 · The corpus: what it holds and what it lacks
 #
-# This notebook is the data section of a paper in executable form. It loads the raw
-# compilation with `analysis.corpus.load_corpus()` (the same call `make reproduce` makes),
-# shows how many of the 75 table-of-contents entries have text, and states what every
-# later analysis can and cannot rest on.
+# This notebook is the data section of a paper in executable form. It takes the corpus
+# stage's tables from `analysis.corpus.stage.prepare(ctx)` (the same call the writer of
+# `make reproduce` makes), shows how many of the 75 table-of-contents entries have text,
+# and states what every later analysis can and cannot rest on.
 
 # %% tags=["parameters"]
 params_file = "../params.toml"
 
 # %%
-import warnings
-
 import pandas as pd
-from IPython.display import Image, display
+from IPython.display import display
 
-from analysis import config, corpus
-from analysis.config import load_params
+from analysis.context import RunContext
+from analysis.corpus import stage as corpus_stage
+from analysis.plots.corpus import draw_coverage
+from analysis.plots.units import draw_by_province
+from analysis.segment import stage as segment_stage
+from analysis.units import stage as units_stage
 
-params = load_params(params_file)
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always", corpus.CorpusWarning)
-    c = corpus.load_corpus(params=params)
-for w in caught:
-    print("warning:", str(w.message)[:300], "…" if len(str(w.message)) > 300 else "")
+# %matplotlib inline
+
+ctx = RunContext.from_file(params_file)
+c = corpus_stage.prepare(ctx)
+print("source:", c.corpus.source.name)
+for note in c.corpus.notes:
+    note = note.split(": ", 1)[-1]  # each warning starts with the source path
+    print("warning:", note[:300], "…" if len(note) > 300 else "")
 
 # %% [markdown]
 # ## Source
@@ -45,19 +49,18 @@ for w in caught:
 # article, with the reason.
 
 # %%
-print(c.meta)
-print("sha256:", c.sha256)
-c.dropped.groupby("reason").size()
+print(c.corpus.meta)
+print("sha256:", c.corpus.sha256)
+c.corpus.dropped.groupby("reason").size()
 
 # %% [markdown]
 # ## Coverage: articles by section and text status
 
 # %%
-corpus.coverage_table(c.articles)
+c.coverage
 
 # %%
-paths = corpus.plot_coverage(c.articles, config.PATHS.cache / "notebooks" / "corpus_coverage")
-display(Image(filename=str(paths[0]), width=720))
+fig = draw_coverage(c.coverage, c.corpus.articles, evidence=c.evidence)
 
 # %% [markdown]
 # All 75 entries are kept. Only the first 20 articles, all in the party-committee section,
@@ -74,7 +77,8 @@ display(Image(filename=str(paths[0]), width=720))
 # %%
 cols = ["article_id", "title", "body_title", "date", "byline", "page", "n_paragraphs",
         "n_chars", "text_status"]
-c.articles.loc[c.articles["text_status"] != "title_only", cols]
+articles = c.corpus.articles
+articles.loc[articles["text_status"] != "title_only", cols]
 
 # %% [markdown]
 # Articles 8 and 10 print a byline instead of a date; article 10 prints a shorter title
@@ -87,7 +91,7 @@ c.articles.loc[c.articles["text_status"] != "title_only", cols]
 # (一、 / （一） / 1.) are kept as paragraphs of kind `heading`.
 
 # %%
-p = c.paragraphs
+p = c.corpus.paragraphs
 summary = p.groupby("kind").agg(paragraphs=("text", "size"), median_chars=("n_chars", "median"))
 summary
 
@@ -101,8 +105,23 @@ p[p["article_id"] == 1][["para_id", "kind", "text"]]
 # repeats entry 53.
 
 # %%
-c.articles.loc[c.articles["text_status"] == "title_only",
-               ["article_id", "section", "title", "page", "duplicate_of"]]
+articles.loc[articles["text_status"] == "title_only",
+             ["article_id", "section", "title", "page", "duplicate_of"]]
+
+# %% [markdown]
+# ## Who wrote them: issuing units
+# Unit type, level, tier and province are read from each title (and settled by the body
+# where there is one) through the gazetteer, then corrected where `data/metadata/overrides.csv`
+# says so, with the reason. The table below lists every corrected value next to the
+# classifier's; the agreement of classifier and curation is given per field.
+
+# %%
+u = units_stage.prepare(ctx)
+display(u.overrides[u.overrides["changed"]][["article_id", "field", "classifier", "curated"]])
+u.agreement
+
+# %%
+fig = draw_by_province(u.articles, caption=u.caption, evidence=u.evidence)
 
 # %% [markdown]
 # ## Segmentation audit
@@ -113,28 +132,33 @@ c.articles.loc[c.articles["text_status"] == "title_only",
 # `results/segmentation_audit*.csv`.
 
 # %%
-from analysis import segment
-
-seg = segment.Segmenter.from_params(params)
-audit = segment.segmentation_audit(c.paragraphs, seg)
-print(f"{len(audit)} lexicon terms; {int(audit['corpus_count'].sum())} occurrences; "
-      f"kept whole by plain jieba: {int(audit['plain_whole'].sum())}, by ours: {int(audit['ours_whole'].sum())}")
+s = segment_stage.prepare(ctx)
+audit = s.audit
+print(f"backend: {s.backend}; {len(audit)} lexicon terms; "
+      f"{int(audit['corpus_count'].sum())} occurrences; kept whole by plain jieba: "
+      f"{int(audit['plain_whole'].sum())}, by ours: {int(audit['ours_whole'].sum())}")
 audit.head(15)
 
 # %% [markdown]
 # What each filtering step removes (each word is counted at the first rule that fires):
 
 # %%
-segment.filter_audit(c.paragraphs, seg)
+s.filters
 
 # %%
-segment.stopword_audit(c.paragraphs, seg)
+s.stopwords
+
+# %% [markdown]
+# Words the segmenter treats as place names (dropped from topic-model tokens by default):
+
+# %%
+s.places.head(15)
 
 # %% [markdown]
 # Sentences where plain jieba and our segmenter differ, side by side:
 
 # %%
-segment.audit_samples(c.paragraphs, seg, n=6)[["term", "article_id", "plain_jieba", "ours"]]
+s.samples.head(6)[["term", "article_id", "plain_jieba", "ours"]]
 
 # %% [markdown]
 # Plain jieba keeps none of the lexicon terms whole (枫桥经验 → 枫桥/经验, 矛盾纠纷 → 矛盾/纠纷);

@@ -23,34 +23,25 @@
 # procuratorate and "other unit" entry) the notebook shows a topic mix inferred from
 # the title alone, always marked *title-level*.
 #
-# Every number here comes from `analysis.topics.build`, the function `make reproduce`
-# calls; the K sweep is cached on disk (`.cache/topics`), so this notebook refits only
-# the final model.
+# Every number here comes from `analysis.topics.stage.prepare`, the function that
+# `make reproduce` calls before it writes; the K sweep is cached on disk (`.cache/topics`),
+# so this notebook refits only the final model.
 
 # %% tags=["parameters"]
 params_file = "../params.toml"
 
 # %%
-import warnings
-
+# %matplotlib inline
 import pandas as pd
-from IPython.display import Image, display
 
-from analysis import config, topics
-from analysis.config import load_params
-from analysis.corpus import CorpusWarning, load_corpus
-from analysis.segment import Segmenter
+from analysis.context import RunContext
+from analysis.topics import ldavis_page
+from analysis.topics import stage as topics_stage
 
 pd.set_option("display.max_colwidth", None)
 pd.set_option("display.width", 200)
-params = load_params(params_file)
-p = params["topics"]
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", CorpusWarning)  # title-only entries etc.: see notebook 01
-    c = load_corpus(params=params)
-seg = Segmenter.from_params(params)
-res = topics.build(c, params, tokenize=seg.tokenize)
-out = config.PATHS.cache / "notebooks"
+ctx = RunContext.from_file(params_file)
+res = topics_stage.prepare(ctx)
 
 # %% [markdown]
 # ## 1 · The documents
@@ -66,12 +57,12 @@ out = config.PATHS.cache / "notebooks"
 # is among the topics' top words below.
 
 # %%
-para = c.paragraphs
-print(para.groupby("kind")["n_chars"].describe().round(1))
-model = res.model
-print(f"\ndocuments: {len(res.docs)} body paragraphs from {res.docs_frame['article_id'].nunique()} "
+p = ctx.params.topics
+print(ctx.corpus.paragraphs.groupby("kind")["n_chars"].describe().round(1))
+model, docs = res.model, res.para_topics
+print(f"\ndocuments: {len(docs)} body paragraphs from {docs['article_id'].nunique()} "
       f"articles; kept tokens: {model.doc_lengths_.sum()}; vocabulary after filters: "
-      f"{len(model.vocab_)} words (in ≥ {p['no_below']} paragraphs, ≤ {p['no_above']:.0%} of them)")
+      f"{len(model.vocab_)} words (in ≥ {p.no_below} paragraphs, ≤ {p.no_above:.0%} of them)")
 
 # %% [markdown]
 # ## 2 · Choosing K
@@ -93,8 +84,8 @@ cols = ["k", "npmi_mean", "npmi_sd", "umass_mean", "umass_sd", "exclusivity_mean
 k[cols].round(3)
 
 # %%
-paths = topics.plot_k_diagnostics(k, model.num_topics, out / "topics_k_diagnostics")
-display(Image(filename=str(paths[0]), width=900))
+figs = topics_stage.figures(ctx, res)  # the figures `make reproduce` saves
+figs["topics_k_diagnostics"]
 
 # %% [markdown]
 # **Reading the diagnostics.** NPMI is highest at K = 5 and UMass is best at 4 and second
@@ -126,8 +117,7 @@ wide = (terms.groupby(["topic", "method"])["words"].agg(" ".join).unstack("metho
 res.labels.set_index("topic")[["label", "gloss", "overlap"]].join(wide)
 
 # %%
-paths = topics.plot_top_words(model, res.labels, out / "topic_top_words", p["top_n"])
-display(Image(filename=str(paths[0]), width=900))
+figs["topic_top_words"]
 
 # %% [markdown]
 # ### Representative paragraphs (findThoughts)
@@ -137,8 +127,7 @@ display(Image(filename=str(paths[0]), width=900))
 # most of T2): a topic can be one article's vocabulary as much as a shared theme.
 
 # %%
-ex = res.exemplars.merge(res.labels[["topic", "label"]], on="topic")
-ex[["topic", "label", "rank", "article_id", "title", "proportion", "text"]].round(3)
+res.exemplars[["topic", "label", "rank", "article_id", "title", "proportion", "text"]].round(3)
 
 # %% [markdown]
 # ## 4 · How stable are these topics?
@@ -146,7 +135,7 @@ ex[["topic", "label", "rank", "article_id", "title", "proportion", "text"]].roun
 # mean and worst matched similarity (centred cosine).
 
 # %%
-res.stability.merge(res.labels[["topic", "label"]], on="topic").round(3)
+res.stability.drop(columns="gloss").round(3)
 
 # %% [markdown]
 # The learnt document-topic prior is small, so many paragraphs are close to single-topic:
@@ -167,8 +156,7 @@ tcols = [c for c in at.columns if c.startswith("topic_")]
 at.groupby("evidence")[tcols].mean().round(3)
 
 # %%
-paths = topics.plot_article_heatmap(at, res.labels, out / "article_topic_heatmap")
-display(Image(filename=str(paths[0]), width=700))
+figs["article_topic_heatmap"]
 
 # %% [markdown]
 # ## 6 · Interactive map (pyLDAvis)
@@ -178,8 +166,8 @@ display(Image(filename=str(paths[0]), width=700))
 # page repeats this mapping above the plot, with the labels.
 
 # %%
-html = topics.ldavis_html(model, out / "topics_ldavis.html", res.labels, r=p["ldavis_R"])
-print(html.name, f"{html.stat().st_size / 1e6:.1f} MB")
+page = ldavis_page(model, labels=res.labels, r=p.ldavis_R)
+print(f"topics_ldavis.html: {len(page.encode('utf-8')) / 1e6:.1f} MB, self-contained")
 
 # %% [markdown]
 # ## What this shows, and what it does not

@@ -18,44 +18,51 @@
 # sentence, how do they cluster, and do city and county party committees link them
 # differently?
 #
-# **What this stands on.** Sentences of the article bodies — articles 1–20 only, all from
-# the party-committee section, article 20 cut by a paywall — are the windows of the main,
-# ego and differential networks (*text-level*). Courts, procuratorates, police and the other
-# units have no body in the seed, so nothing here says how *they* write; the only analysis
-# covering all 75 units is the title network (*title-level*). Every number below comes from
-# `analysis.cooccur`, the functions `make reproduce` calls, with the parameters of
-# `[cooccur]` in `params.toml`.
+# **What this stands on.** Sentences of the article bodies — in the seed, articles 1–20
+# only, all from the party-committee section, article 20 cut by a paywall — are the windows
+# of the main, ego and differential networks (*text-level*). Courts, procuratorates, police
+# and the other units have no body in the seed, so nothing here says how *they* write; the
+# only analysis covering all units is the title network (*title-level*). Every number below
+# comes from `analysis.cooccur.stage.prepare`, the function `make reproduce` calls before it
+# writes, with the parameters of `[cooccur]` in `params.toml`; every figure is drawn by the
+# same `stage.*_figure` function that writes it.
 
 # %% tags=["parameters"]
 params_file = "../params.toml"
 
 # %%
+import io
 import warnings
 
+import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Image, display
 
-from analysis import config, cooccur
-from analysis.config import load_params
-from analysis.corpus import CorpusWarning, load_corpus
-from analysis.segment import Segmenter
+from analysis import cooccur
+from analysis.context import RunContext
+from analysis.cooccur import stage as cooccur_stage
+from analysis.evidence import evidence_label
+from analysis.plots.style import style
+
+
+def show(fig, width=760):
+    """Display a stage figure as the writer saves it (project style, tight box, PNG)."""
+    buf = io.BytesIO()
+    with style():
+        fig.savefig(buf, format="png", dpi=150)
+    plt.close(fig)
+    display(Image(data=buf.getvalue(), width=width))
+
 
 pd.set_option("display.max_colwidth", 80)
-params = load_params(params_file)
-p = params["cooccur"]
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", CorpusWarning)
-    corpus = load_corpus(params=params)
-segmenter = Segmenter.from_params(params)
-out = config.PATHS.cache / "notebooks" / "cooccurrence"
+ctx = RunContext.from_file(params_file)
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always", UserWarning)
-    paths = cooccur.write_outputs(corpus, params, out / "results", out / "figures", segmenter)
+    x = cooccur_stage.prepare(ctx)
 for w in caught:
     print("warning:", w.message)
-results = out / "results"
-summary = pd.read_csv(results / "cooccurrence_summary.csv")
-summary
+print(evidence_label("text", x.coverage))
+cooccur_stage.summary(x)
 
 # %% [markdown]
 # ## The main network (text-level)
@@ -66,14 +73,13 @@ summary
 # (fixed seed). The layout is Kamada–Kawai (deterministic).
 
 # %%
-display(Image(filename=str(out / "figures" / "cooccurrence_network.png"), width=760))
+show(cooccur_stage.network_figure(x))
 
 # %%
-nodes = pd.read_csv(results / "cooccurrence_nodes.csv")
-nodes.groupby("community")["term"].apply(lambda s: " · ".join(s)).to_frame("terms")
+x.network.nodes_.groupby("community")["term"].apply(lambda s: " · ".join(s)).to_frame("terms")
 
 # %%
-edges = pd.read_csv(results / "cooccurrence_edges.csv")
+edges = x.network.edges_
 edges[["source", "target", "count", "expected", "jaccard", "dice", "npmi", "g2",
        "p_value"]].head(15)
 
@@ -84,10 +90,9 @@ edges[["source", "target", "count", "expected", "jaccard", "dice", "npmi", "g2",
 # (`cooccurrence_lines`); `results/cooccurrence_edge_sentences.csv` holds them for every edge.
 
 # %%
-windows = cooccur.build_windows(corpus.paragraphs, segmenter, unit=p["unit"])
 top = edges.iloc[0]
-cooccur.cooccurrence_lines(top["source"], top["target"], windows, corpus.articles,
-                           p["unit_col"])[["article_id", "title", "text"]].head(8)
+cooccur.cooccurrence_lines(top["source"], top["target"], x.windows, x.articles,
+                           unit_col=x.unit_col)[["article_id", "title", "text"]].head(8)
 
 # %% [markdown]
 # ## Ego networks and concordances
@@ -96,15 +101,15 @@ cooccur.cooccurrence_lines(top["source"], top["target"], windows, corpus.article
 # number of sentence windows, or says that it is not a token (then no ego network is drawn).
 
 # %%
-pd.read_csv(results / "cooccurrence_ego_terms.csv")
+x.ego.terms
 
 # %%
-for slug in pd.read_csv(results / "cooccurrence_ego_terms.csv").query("status == 'ok'")["slug"]:
-    display(Image(filename=str(out / "figures" / f"cooccurrence_ego_{slug}.png"), width=380))
+for term in x.ego.terms.query("status == 'ok'")["term"]:
+    show(cooccur_stage.ego_figure(x, term), width=380)
 
 # %%
-cooccur.kwic("网格", windows, corpus.articles, window=p["kwic_window"],
-             unit_col=p["unit_col"])[["article_id", "left", "keyword", "right"]].head(10)
+cooccur.kwic("网格", x.windows, x.articles, window=x.params.kwic_window,
+             unit_col=x.unit_col)[["article_id", "left", "keyword", "right"]].head(10)
 
 # %% [markdown]
 # ## Differential network: city against county party committees (text-level)
@@ -115,16 +120,13 @@ cooccur.kwic("网格", windows, corpus.articles, window=p["kwic_window"],
 # pairs. The coverage table states the articles each side stands on.
 
 # %%
-d = p["differential"]
-stem = f"cooccurrence_differential_{d['groups'][0]}_vs_{d['groups'][1]}"
-display(pd.read_csv(results / f"{stem}_coverage.csv"))
-diff_path = results / f"{stem}.csv"
-if diff_path.exists():
-    diff = pd.read_csv(diff_path, dtype={"stronger_in": str}, keep_default_na=False)
-    display(diff.head(12))
-    print("edges with q <", d["alpha"], ":", (diff["stronger_in"] != "").sum(),
-          "of", len(diff), "tested")
-    display(Image(filename=str(out / "figures" / f"{stem}.png"), width=760))
+d = x.differential
+display(d.coverage)
+if d.table is not None:
+    display(d.table.head(12))
+    print("edges with q <", x.params.differential.alpha, ":",
+          (d.table["stronger_in"] != "").sum(), "of", len(d.table), "tested")
+    show(cooccur_stage.differential_figure(x))
 
 # %% [markdown]
 # A group without body text is not compared: the same call on the section column (courts,
@@ -132,8 +134,8 @@ if diff_path.exists():
 
 # %%
 try:
-    cooccur.differential_network(windows, corpus.articles, "section",
-                                 ("party_committees", "political_legal_organs"))
+    cooccur.differential_network(x.windows, x.articles, group_col="section",
+                                 groups=("party_committees", "political_legal_organs"))
 except cooccur.NoTextError as exc:
     print("NoTextError:", exc)
 
@@ -141,7 +143,7 @@ except cooccur.NoTextError as exc:
 # ## Title network (title-level, all units)
 
 # %%
-display(Image(filename=str(out / "figures" / "cooccurrence_title_network.png"), width=760))
+show(cooccur_stage.title_figure(x))
 
 # %% [markdown]
 # ## Reading the results

@@ -27,41 +27,32 @@
 # the political-legal organs are *title-level* and are labelled so.
 #
 # Every table carries the coverage of its groups (`n_articles`, `n_text`, `evidence`);
-# every figure shows it in its legend or tick labels. All functions are in
-# `analysis.compare`; `make reproduce` calls the same ones through
-# `compare.write_outputs`.
+# every figure shows it in its legend or tick labels. The inputs (articles with their unit
+# columns, tokens from the run's segmenter, the topic stage's results, the actor lexicon)
+# come from `analysis.compare.stage.prepare(ctx)`, the call `make reproduce` makes before
+# it writes the same tables and figures (`compare.stage.write`).
 
 # %% tags=["parameters"]
 params_file = "../params.toml"
-results_dir = "../results"
 
 # %%
-import warnings
-
 import pandas as pd
-from IPython.display import Image, display
+from IPython.display import display
 
-from analysis import compare, config, corpus, segment
-from analysis.config import load_params
+from analysis import compare, segment
+from analysis.compare import stage as compare_stage
+from analysis.context import RunContext
+from analysis.plots import compare as plots
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_columns", 30)
-params = load_params(params_file)
-cp = params["compare"]
-boot = dict(n_boot=cp["n_boot"], ci=cp["ci"], min_articles=cp["min_articles_ci"],
-            random_state=cp["random_state"])
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", corpus.CorpusWarning)
-    c = corpus.load_corpus(params=params)
-articles = compare.with_units(c.articles, params)
-seg = segment.Segmenter()
-body_tokens = compare.article_tokens(articles, seg, "text")
-title_tokens = compare.article_tokens(articles, seg, "title")
-para_tokens = compare.paragraph_tokens(c.paragraphs, seg)
-topics_in = compare.load_or_build_topics(c, params, seg, results_dir)
-labels = topics_in["labels"]
-actors = compare.load_actors(config.resolve(cp["actors"]))
-figdir = config.PATHS.cache / "notebooks"
+ctx = RunContext.from_file(params_file)
+x = compare_stage.prepare(ctx)
+cp = ctx.params.compare
+articles, labels, boot = x.articles, x.labels, x.boot
+a, b = x.pair
+print(x.evidence("text"))
+print(x.evidence("title"))
 
 
 # %% [markdown]
@@ -71,7 +62,7 @@ figdir = config.PATHS.cache / "notebooks"
 
 # %%
 for by in ["section", "unit_type", "tier"]:
-    display(compare.coverage(articles, by, body_tokens))
+    display(compare.coverage(articles, by, x.body_tokens))
 
 # %% [markdown]
 # By section, only `party_committees` has text (20 of 42 articles). By unit type, the
@@ -88,11 +79,12 @@ for by in ["section", "unit_type", "tier"]:
 # `min_articles_ci` text articles get a point estimate but no interval.
 
 # %%
-prev_tier = compare.topic_prevalence(topics_in["paragraph_topics"], articles, "tier",
-                                     tokens=body_tokens, **boot)
-paths = compare.plot_topic_prevalence(prev_tier, "tier", figdir / "topic_prevalence_by_tier",
-                                      topic_labels=labels)
-display(Image(filename=str(paths[0]), width=760))
+prev_tier = compare.topic_prevalence(x.topics.para_topics, articles, "tier",
+                                     tokens=x.body_tokens, **boot)
+fig = plots.draw_topic_prevalence(prev_tier, "tier", evidence=x.evidence("text"),
+                                  topic_labels=labels)
+
+# %%
 prev_tier.assign(topic=prev_tier["topic"].map(labels).fillna(prev_tier["topic"]))[
     ["tier", "topic", "estimate", "ci_low", "ci_high", "n_units", "status", "evidence"]]
 
@@ -103,8 +95,8 @@ prev_tier.assign(topic=prev_tier["topic"].map(labels).fillna(prev_tier["topic"])
 # estimate.
 
 # %%
-prev_section = compare.topic_prevalence(topics_in["paragraph_topics"], articles, "section",
-                                        tokens=body_tokens, **boot)
+prev_section = compare.topic_prevalence(x.topics.para_topics, articles, "section",
+                                        tokens=x.body_tokens, **boot)
 prev_section.drop_duplicates("section")[["section", "n_articles", "n_text", "n_units",
                                          "status", "evidence"]]
 
@@ -112,17 +104,18 @@ prev_section.drop_duplicates("section")[["section", "n_articles", "n_text", "n_u
 # ### Title-level prevalence (a separate, weaker estimate)
 # Topic proportions inferred from the titles alone, with the model fitted on bodies. A title
 # is a dozen characters; these estimates say which body topics a title's words resemble,
-# nothing more. They are the only topic view of the political-legal organs.
+# nothing more. They are the only topic view of the political-legal organs. Every article
+# has a title, so each group's estimate rests on all its entries (repeated titles once),
+# including the party-committee articles that also have a body.
 
 # %%
-if topics_in.get("title_topics") is not None:
-    tprev = compare.topic_prevalence(topics_in["title_topics"], articles, "section",
-                                     level="title", weight_col=None, **boot)
-    paths = compare.plot_topic_prevalence(tprev, "section",
-                                          figdir / "topic_prevalence_titles_by_section",
-                                          topic_labels=labels)
-    display(Image(filename=str(paths[0]), width=760))
-    display(tprev[["section", "topic", "estimate", "ci_low", "ci_high", "n_units", "level"]])
+tprev = compare.topic_prevalence(x.topics.title_topics, articles, "section",
+                                 level="title", weight_col=None, **boot)
+fig = plots.draw_topic_prevalence(tprev, "section", evidence=x.evidence("title"),
+                                  topic_labels=labels)
+
+# %%
+tprev[["section", "topic", "estimate", "ci_low", "ci_high", "n_units", "level"]]
 
 # %% [markdown]
 # ## 3. Difference between the two best-covered text groups
@@ -131,12 +124,11 @@ if topics_in.get("title_topics") is not None:
 # articles (`difference_by` in params).
 
 # %%
-a, b = compare.best_covered_groups(articles, cp["difference_by"])
-diff = compare.prevalence_difference(topics_in["paragraph_topics"], articles,
-                                     cp["difference_by"], a, b, **boot)
-paths = compare.plot_difference(diff, figdir / f"topic_difference_{a}_vs_{b}",
-                                topic_labels=labels)
-display(Image(filename=str(paths[0]), width=760))
+diff = compare.prevalence_difference(x.topics.para_topics, articles, cp.difference_by, a, b,
+                                     **boot)
+fig = plots.draw_difference(diff, evidence=x.evidence("text"), topic_labels=labels)
+
+# %%
 key = compare.key_differences(diff, topic_labels=labels)
 display(diff.assign(topic=diff["topic"].map(labels).fillna(diff["topic"]))
         .sort_values("estimate")[["topic", "estimate", "ci_low", "ci_high", "ci_excludes_zero",
@@ -159,10 +151,11 @@ key
 # occurrences overall.
 
 # %%
-kw = compare.keyness(body_tokens, articles, "tier", min_count=cp["keyness_min_count"],
-                     alpha=cp["alpha"], correction=cp["correction"])
-paths = compare.plot_keyness(kw, "tier", figdir / "keyness_tier", top_n=cp["keyness_top_n"])
-display(Image(filename=str(paths[0]), width=760))
+kw = compare.keyness(x.body_tokens, articles, "tier", min_count=cp.keyness_min_count,
+                     alpha=cp.alpha, correction=cp.correction)
+fig = plots.draw_keyness(kw, "tier", evidence=x.evidence("text"), top_n=cp.keyness_top_n)
+
+# %%
 (kw[kw["significant"] & (kw["direction"] == "over")].groupby("tier").head(8)
  [["tier", "term", "freq", "freq_rest", "per_10k", "per_10k_rest", "g2", "log_ratio",
    "p_adjusted", "n_text"]])
@@ -183,10 +176,10 @@ display(Image(filename=str(paths[0]), width=760))
 # that excludes zero is a robustness filter, not a confirmatory test.
 
 # %%
-td = compare.keyness_article_check(body_tokens, articles, cp["difference_by"], a, b,
-                                   n_terms=cp["article_check_terms"],
-                                   min_count=cp["keyness_min_count"], alpha=cp["alpha"],
-                                   correction=cp["correction"], **boot)
+td = compare.keyness_article_check(x.body_tokens, articles, cp.difference_by, a, b,
+                                   n_terms=cp.article_check_terms,
+                                   min_count=cp.keyness_min_count, alpha=cp.alpha,
+                                   correction=cp.correction, **boot)
 td[td["ci_excludes_zero"]].sort_values("estimate")[
     ["term", "keyness_group", "g2", "docs", "n_docs", "estimate", "ci_low", "ci_high",
      "n_a", "n_b"]]
@@ -199,12 +192,12 @@ compare.key_differences(td, prefix="compareTerm", item="term", digits=2, rank="c
 # The only keyness view that includes the political-legal organs: titles against titles.
 
 # %%
-kwt = compare.keyness(title_tokens, articles, "section", level="title",
-                      min_count=cp["title_keyness_min_count"], alpha=cp["alpha"],
-                      correction=cp["correction"])
-paths = compare.plot_keyness(kwt, "section", figdir / "keyness_titles_section",
-                             top_n=cp["keyness_top_n"])
-display(Image(filename=str(paths[0]), width=760))
+kwt = compare.keyness(x.title_tokens, articles, "section", level="title",
+                      min_count=cp.title_keyness_min_count, alpha=cp.alpha,
+                      correction=cp.correction)
+fig = plots.draw_keyness(kwt, "section", evidence=x.evidence("title"), top_n=cp.keyness_top_n)
+
+# %%
 kwt[kwt["direction"] == "over"].groupby("section").head(6)[
     ["section", "term", "freq", "freq_rest", "g2", "log_ratio", "p_adjusted", "significant"]]
 
@@ -215,9 +208,10 @@ kwt[kwt["direction"] == "over"].groupby("section").head(6)[
 # units have no body and are not in the map.
 
 # %%
-ca = compare.correspondence(body_tokens, articles, "tier", n_terms=cp["ca_terms"])
-paths = compare.plot_correspondence(ca, "tier", figdir / "correspondence_biplot_tier")
-display(Image(filename=str(paths[0]), width=760))
+ca = compare.correspondence(x.body_tokens, articles, "tier", n_terms=cp.ca_terms)
+fig = plots.draw_correspondence(ca, "tier", evidence=x.evidence("text"))
+
+# %%
 ca[ca["kind"] == "group"][["label", "dim1", "dim2", "mass", "inertia", "explained_dim1",
                            "explained_dim2", "n_text"]]
 
@@ -234,9 +228,10 @@ ca[ca["kind"] == "group"][["label", "dim1", "dim2", "mass", "inertia", "explaine
 # those units the seed allows. They say nothing about how those units write themselves.**
 
 # %%
-am = compare.actor_mentions(articles, "tier", actors, body_tokens)
-paths = compare.plot_actor_mentions(am, "tier", figdir / "actor_mentions_tier")
-display(Image(filename=str(paths[0]), width=760))
+am = compare.actor_mentions(articles, "tier", x.actors, tokens=x.body_tokens)
+fig = plots.draw_actor_mentions(am, "tier", evidence=x.evidence("text"))
+
+# %%
 am[am["status"] == "estimated"].pivot(index="actor", columns="tier",
                                       values="per_10k_chars").round(2)
 
@@ -245,7 +240,7 @@ am[am["status"] == "estimated"].pivot(index="actor", columns="tier",
 # mentions per 10,000 characters):
 
 # %%
-ad = compare.actor_difference(articles, cp["difference_by"], a, b, actors, **boot)
+ad = compare.actor_difference(articles, cp.difference_by, a, b, x.actors, **boot)
 ad.sort_values("estimate")[["actor", "name_en", "estimate", "ci_low", "ci_high",
                             "ci_excludes_zero", "n_a", "n_b"]]
 
@@ -259,7 +254,7 @@ ad.sort_values("estimate")[["actor", "name_en", "estimate", "ci_low", "ci_high",
 # which actors party committees name. Law societies and prisons are never named in a body.
 
 # %%
-am_s = compare.actor_mentions(articles, "section", actors, body_tokens)
+am_s = compare.actor_mentions(articles, "section", x.actors, tokens=x.body_tokens)
 am_s[am_s["section"] == "party_committees"][["actor", "name_en", "mentions",
                                             "articles_mentioning", "per_10k_chars",
                                             "per_1k_tokens"]]
@@ -270,14 +265,14 @@ am_s[am_s["section"] == "party_committees"][["actor", "name_en", "mentions",
 # and the words over-used in those paragraphs (G², top 10).
 
 # %%
-at = compare.actor_topics(topics_in["paragraph_topics"], c.paragraphs, actors)
+at = compare.actor_topics(x.topics.para_topics, x.paragraphs, x.actors)
 top_topic = (at.sort_values(["actor", "difference"], ascending=[True, False])
              .groupby("actor").head(1))
 display(top_topic.assign(topic=top_topic["topic"].map(labels).fillna(top_topic["topic"]))
         [["actor", "n_paragraphs", "n_articles", "topic", "prevalence_with",
           "prevalence_without", "difference"]])
-ak = compare.actor_keywords(para_tokens, c.paragraphs, actors,
-                            top_n=cp["actor_keywords_top_n"])
+ak = compare.actor_keywords(x.para_tokens, x.paragraphs, x.actors,
+                            top_n=cp.actor_keywords_top_n)
 ak.groupby("actor")["term"].agg(lambda s: " ".join(s)).to_frame("over-used words")
 
 # %% [markdown]
@@ -292,7 +287,7 @@ ak.groupby("actor")["term"].agg(lambda s: " ".join(s)).to_frame("over-used words
 # the political-legal organs appear as authors, not as subjects.
 
 # %%
-tam = compare.title_actor_mentions(articles, "section", actors)
+tam = compare.title_actor_mentions(articles, "section", x.actors)
 tam.pivot(index="actor", columns="section", values="titles_mentioning")
 
 # %% [markdown]

@@ -19,39 +19,33 @@
 # words (枫桥经验, 枫桥式 …), next to which terms, in which topics, and with which numbered
 # formulas. Every result is labelled **text-level** (article bodies: articles 1–20, all
 # party-committee units; 20 truncated) or **title-level** (table-of-contents titles, all 75
-# entries). The political-legal organs have titles only: whether *their* articles invoke
+# entries); the two lines printed below the set-up are built from the corpus's coverage.
+# The inputs come from `analysis.compare.stage.prepare(ctx)`; the ego network and the
+# concordance are the co-occurrence stage's outputs, read from `results/`. The political-legal organs have titles only: whether *their* articles invoke
 # 枫桥 in the body cannot be known from this seed.
 
 # %% tags=["parameters"]
 params_file = "../params.toml"
-results_dir = "../results"
 
 # %%
-import warnings
-
 import pandas as pd
 from IPython.display import Image, display
 
-from analysis import compare, config, cooccur, corpus, segment
-from analysis.config import load_params
+from analysis import compare, io, segment
+from analysis.compare import stage as compare_stage
+from analysis.context import RunContext
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_colwidth", 80)
 pd.set_option("display.max_rows", 120)
-params = load_params(params_file)
-cp, co = params["compare"], params["cooccur"]
-pattern = cp["fengqiao_pattern"]
-boot = dict(n_boot=cp["n_boot"], ci=cp["ci"], min_articles=cp["min_articles_ci"],
-            random_state=cp["random_state"])
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", corpus.CorpusWarning)
-    c = corpus.load_corpus(params=params)
-articles = compare.with_units(c.articles, params)
-seg = segment.Segmenter()
-para_tokens = compare.paragraph_tokens(c.paragraphs, seg)
-topics_in = compare.load_or_build_topics(c, params, seg, results_dir)
-labels = topics_in["labels"]
-figdir = config.PATHS.cache / "notebooks"
+ctx = RunContext.from_file(params_file)
+x = compare_stage.prepare(ctx)
+cp = ctx.params.compare
+pattern = cp.fengqiao_pattern
+articles, labels, boot = x.articles, x.labels, x.boot
+a, b = x.pair
+print(x.evidence("text"))
+print(x.evidence("title"))
 
 # %% [markdown]
 # ## 1. In titles (title-level, all 75 entries)
@@ -91,8 +85,7 @@ per_article[per_article["text_status"] != "title_only"][
 # tiers with the same article-level cluster bootstrap as the topic comparisons.
 
 # %%
-a, b = compare.best_covered_groups(articles, cp["difference_by"])
-rate_diff = compare.prevalence_difference(per_article, articles, cp["difference_by"], a, b,
+rate_diff = compare.prevalence_difference(per_article, articles, cp.difference_by, a, b,
                                           topic_cols=["per_10k_chars"], weight_col=None,
                                           **boot)
 rate_diff[["topic", "group_a", "group_b", "estimate", "ci_low", "ci_high",
@@ -103,29 +96,28 @@ rate_diff[["topic", "group_a", "group_b", "estimate", "ci_low", "ci_high",
 # Segmented words that contain 枫桥 (paragraph tokens, bodies only).
 
 # %%
-compare.token_forms(para_tokens, pattern)
+compare.token_forms(x.para_tokens, pattern)
 
 # %% [markdown]
 # ## 4. Next to which terms (sentence windows, text-level)
-# The ego network from `analysis.cooccur`: terms most associated with 枫桥经验 within
-# sentences (Jaccard, as in the co-occurrence stage), and the words over-used in paragraphs
-# that mention 枫桥 against all other paragraphs (G², log ratio).
+# The ego network of 枫桥经验 from the co-occurrence stage (`results/` and `figures/`,
+# written by `analysis.cooccur.stage`): terms most associated with it within windows
+# (measure and window as in `[cooccur]`), and the words over-used in paragraphs that
+# mention 枫桥 against all other paragraphs (G², log ratio).
 
 # %%
-windows = cooccur.build_windows(c.paragraphs, seg, co["unit"])
-counts, vocab = cooccur.doc_term_matrix(windows["tokens"])
-ego = cooccur.ego_network(counts, vocab, "枫桥经验", measure=co["measure"],
-                          n_neighbors=co["ego_neighbors"], min_count=co["ego_min_count"])
-terms = cooccur.term_table(counts, vocab)
-paths = cooccur.plot_ego(ego, "枫桥经验", terms, figdir / "ego_fengqiao",
-                         glossary=cooccur.load_glossary(config.resolve(co["glossary"])),
-                         seed=co["random_state"],
-                         note=f"{len(windows)} sentence windows of articles 1–20.")
-display(Image(filename=str(paths[0]), width=520))
+ego_terms = io.read_csv(io.output_path(ctx.paths.results, "cooccurrence_ego_terms"))
+ego_terms[ego_terms["term"] == "枫桥经验"]
+
+# %%
+slug = ego_terms.set_index("term").loc["枫桥经验", "slug"]
+display(Image(filename=str(ctx.paths.figures / f"cooccurrence_ego_{slug}.png"), width=520))
+ego = io.read_csv(io.output_path(ctx.paths.results, "cooccurrence_ego_edges"))
+ego = ego[ego["ego"] == "枫桥经验"]
 ego[(ego["source"] == "枫桥经验") | (ego["target"] == "枫桥经验")]
 
 # %%
-compare.actor_keywords(para_tokens, c.paragraphs, compare.term_table(pattern, "fengqiao"),
+compare.actor_keywords(x.para_tokens, x.paragraphs, compare.term_table(pattern, "fengqiao"),
                        top_n=15)
 
 # %% [markdown]
@@ -133,19 +125,19 @@ compare.actor_keywords(para_tokens, c.paragraphs, compare.term_table(pattern, "f
 # Mean topic proportion of the paragraphs that mention 枫桥 against all other paragraphs.
 
 # %%
-ft = compare.actor_topics(topics_in["paragraph_topics"], c.paragraphs,
+ft = compare.actor_topics(x.topics.para_topics, x.paragraphs,
                           compare.term_table(pattern, "fengqiao"))
 ft.assign(topic=ft["topic"].map(labels).fillna(ft["topic"])).sort_values(
     "difference", ascending=False)
 
 # %% [markdown]
 # ## 6. KWIC: every body occurrence of 枫桥经验 (text-level, verbatim)
-# 30 characters each side, from the source paragraph; the unit is the article's
-# `unit_type`.
+# `kwic_window` characters each side (`[cooccur]`), from the source paragraph, as the
+# co-occurrence stage wrote them; the unit is the article's `unit_type`.
 
 # %%
-kw = cooccur.kwic("枫桥经验", windows, articles, window=co["kwic_window"])
-kw[["article_id", "para_id", "unit", "left", "keyword", "right"]]
+kw = io.read_csv(io.output_path(ctx.paths.results, "cooccurrence_kwic"))
+kw[kw["keyword"] == "枫桥经验"][["article_id", "para_id", "unit", "left", "keyword", "right"]]
 
 # %% [markdown]
 # ## 7. Formulas around it
@@ -153,7 +145,7 @@ kw[["article_id", "para_id", "unit", "left", "keyword", "right"]]
 # the titles (title-level) of the articles that name it.
 
 # %%
-compare.formulas_near(c.paragraphs, pattern, segment.formulas)
+compare.formulas_near(x.paragraphs, pattern, segment.formulas)
 
 # %% [markdown]
 # ## What this shows, and what it cannot

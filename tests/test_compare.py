@@ -1,7 +1,8 @@
-"""Tests for analysis.compare: coverage, bootstrap CIs, keyness, CA, actors."""
+"""Tests for analysis.compare: coverage, bootstrap CIs, keyness, CA, actors, the stage."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import math
 from pathlib import Path
@@ -12,7 +13,13 @@ import pytest
 from scipy import stats
 
 from analysis import compare as C
-from analysis.config import PATHS
+from analysis import evidence, io
+from analysis.compare import stage
+from analysis.config import ROOT
+from analysis.context import RunContext
+from analysis.evidence import MISSING_GROUP, NO_TEXT_STATUS, NoTextError
+from analysis.plots.compare import draw_difference, draw_keyness, draw_topic_prevalence
+from analysis.topics import TABLES
 
 DATA = Path(__file__).parent / "data"
 TRUE_DIFF = {"topic_0": 0.2, "topic_1": -0.2, "topic_2": 0.0}   # A − B, by construction
@@ -29,7 +36,7 @@ def fx():
 
 @pytest.fixture(scope="module")
 def actors():
-    return C.load_actors(PATHS.data / "actors.csv")
+    return C.load_actors(ROOT / "data" / "actors.csv")
 
 
 def _simulator():
@@ -66,7 +73,7 @@ def test_missing_group_value_is_labelled_not_guessed(fx):
     arts, _ = fx
     arts = arts.assign(province=np.where(arts["article_id"] <= 10, "陕西", None))
     cov = C.coverage(arts, "province").set_index("province")
-    assert cov.loc[C.MISSING_GROUP, "n_articles"] == 55
+    assert cov.loc[MISSING_GROUP, "n_articles"] == 55
 
 
 # ------------------------------------------------- bootstrap prevalence CIs
@@ -149,9 +156,9 @@ def test_group_without_text_gets_no_text_level_estimate(fx):
     c = p[p["group"] == "C"]
     assert len(c) == 3
     assert c["estimate"].isna().all() and c["ci_low"].isna().all()
-    assert (c["status"] == C.NO_TEXT_STATUS).all()
+    assert (c["status"] == NO_TEXT_STATUS).all()
     assert (c["evidence"] == "title-only").all() and (c["n_units"] == 0).all()
-    with pytest.raises(C.NoTextError, match="no article with body text"):
+    with pytest.raises(NoTextError, match="no article with body text"):
         C.prevalence_difference(prev, arts, "group", "A", "C", **BOOT)
 
 
@@ -173,27 +180,41 @@ def test_real_corpus_sections_without_text_say_so(corpus, actors):
     arts = corpus.articles
     am = C.actor_mentions(arts, "section", actors)
     plo = am[am["section"] == "political_legal_organs"]
-    assert plo["mentions"].isna().all() and (plo["status"] == C.NO_TEXT_STATUS).all()
-    with pytest.raises(C.NoTextError):
+    assert plo["mentions"].isna().all() and (plo["status"] == NO_TEXT_STATUS).all()
+    with pytest.raises(NoTextError):
         C.keyness({i: ["平安"] for i in arts["article_id"]}, arts, "section")
-    with pytest.raises(C.NoTextError):
+    with pytest.raises(NoTextError):
         C.best_covered_groups(arts, "section")
 
 
 # ------------------------------------------------------------------ keyness
 
-def test_log_likelihood_and_log_ratio_by_hand():
-    # a=10 of c=1000 tokens vs b=5 of d=2000.
-    # E1 = 1000·15/3000 = 5, E2 = 2000·15/3000 = 10
-    # G² = 2·(10·ln(10/5) + 5·ln(5/10)) = 2·5·ln 2 = 6.931472
+def test_keyness_uses_the_four_cell_g2_and_log_ratio_by_hand():
+    # a=10 of c=1000 tokens vs b=5 of d=2000: the 2×2 table [[10, 5], [990, 1995]],
+    # N = 3000, rows 15 / 2985, columns 1000 / 2000 →
+    # E = [[5, 10], [995, 1990]];
+    # G² = 2·(10·ln 2 − 5·ln 2 + 990·ln(990/995) + 1995·ln(1995/1990))
+    #    = 2·(3.465736 − 4.987416 + 5.006276) = 6.969192
     # log ratio = log2((10/1000)/(5/2000)) = log2(4) = 2
-    assert C.log_likelihood(10, 5, 1000, 2000) == pytest.approx(6.931472, abs=1e-6)
-    assert C.log_ratio(10, 5, 1000, 2000) == pytest.approx(2.0)
-    # a=0 of 1000 vs b=8 of 3000: E1 = 2, E2 = 6; 0·ln 0 = 0
-    # G² = 2·8·ln(8/6) = 16·0.2876821 = 4.602913
+    k = stats_keyness([10], [5], 1000, 2000)
+    assert k["g2"][0] == pytest.approx(6.969192, abs=1e-6)
+    assert k["log_ratio"][0] == pytest.approx(2.0)
+    # a=0 of 1000 vs b=8 of 3000: [[0, 8], [1000, 2992]], E = [[2, 6], [998, 2994]];
+    # 0·ln 0 = 0: G² = 2·(8·ln(8/6) + 1000·ln(1000/998) + 2992·ln(2992/2994)) = 4.608255
     # log ratio with 0 → 0.5: log2((0.5/1000)/(8/3000)) = log2(0.1875) = −2.415037
-    assert C.log_likelihood(0, 8, 1000, 3000) == pytest.approx(4.602913, abs=1e-6)
-    assert C.log_ratio(0, 8, 1000, 3000) == pytest.approx(-2.415037, abs=1e-6)
+    k = stats_keyness([0], [8], 1000, 3000)
+    assert k["g2"][0] == pytest.approx(4.608255, abs=1e-6)
+    assert k["log_ratio"][0] == pytest.approx(-2.415037, abs=1e-6)
+
+
+def stats_keyness(a, b, c, d):
+    """Keyness of one term as ``compare.keyness`` computes it (via analysis.stats)."""
+    arts = pd.DataFrame({"article_id": [1, 2], "g": ["X", "Y"],
+                         "text_status": ["full", "full"], "n_chars": [1, 1]})
+    toks = {1: ["甲"] * a[0] + ["乙"] * (c - a[0]), 2: ["甲"] * b[0] + ["乙"] * (d - b[0])}
+    kw = C.keyness(toks, arts, "g", min_count=1, correction="none")
+    row = kw[(kw["g"] == "X") & (kw["term"] == "甲")]
+    return {k: row[k].to_numpy() for k in ("g2", "log_ratio")}
 
 
 def test_keyness_table_matches_hand_example():
@@ -208,9 +229,10 @@ def test_keyness_table_matches_hand_example():
     x = kw[(kw["unit"] == "X") & (kw["term"] == "平安")].iloc[0]
     y = kw[(kw["unit"] == "Y") & (kw["term"] == "平安")].iloc[0]
     assert (x["freq"], x["freq_rest"], x["size"], x["size_rest"]) == (10, 5, 1000, 2000)
-    assert x["g2"] == pytest.approx(6.931472, abs=1e-6) and x["log_ratio"] == pytest.approx(2)
-    # chi-square with 1 df: p = erfc(sqrt(G²/2)) ≈ 0.00847
-    assert x["p_value"] == pytest.approx(math.erfc(math.sqrt(6.931472 / 2)), rel=1e-6)
+    # The 4-cell G² of the 2×2 table (hand value above), not Rayson's 2-cell 6.931472.
+    assert x["g2"] == pytest.approx(6.969192, abs=1e-6) and x["log_ratio"] == pytest.approx(2)
+    # chi-square with 1 df: p = erfc(sqrt(G²/2)) ≈ 0.00829
+    assert x["p_value"] == pytest.approx(math.erfc(math.sqrt(6.969192 / 2)), rel=1e-6)
     assert x["direction"] == "over" and y["direction"] == "under"
     assert y["g2"] == pytest.approx(x["g2"]) and y["log_ratio"] == pytest.approx(-2)
     assert (kw["n_text"] > 0).all()   # coverage columns ride along
@@ -343,14 +365,21 @@ def test_formulas_by_group_with_given_extractor(fx):
 
 def test_figures_render_with_coverage(fx, tmp_path):
     arts, prev = fx
+    cov = evidence.Coverage.of(arts)
     p = C.topic_prevalence(prev, arts, "group", **BOOT)
-    out = C.plot_topic_prevalence(p, "group", tmp_path / "prev", topic_labels={"topic_0": "调解"})
+    figs = [draw_topic_prevalence(p, "group", evidence=evidence.evidence_label("text", cov),
+                                  topic_labels={"topic_0": "调解"})]
     d = C.prevalence_difference(prev, arts, "group", "A", "B", **BOOT)
-    out += C.plot_difference(d, tmp_path / "diff")
+    figs.append(draw_difference(d, evidence=evidence.evidence_label("text", cov)))
     toks = {i: ["平安", "枫桥", "网格"][i % 3:] * 5 for i in arts["article_id"]}
     kw = C.keyness(toks, arts, "group", min_count=1)
-    out += C.plot_keyness(kw, "group", tmp_path / "key")
-    assert all(q.stat().st_size > 1000 for q in out) and len(out) == 6
+    figs.append(draw_keyness(kw, "group", evidence=evidence.evidence_label("text", cov)))
+    # The evidence line comes from this corpus's coverage: 60 of 65 have text.
+    assert "60 of 65 articles have text" in figs[0].axes[0].get_title(loc="left")
+    out = []
+    for i, fig in enumerate(figs):
+        out += io.save_figure(fig, tmp_path / f"fig{i}", formats=("png",))
+    assert all(q.stat().st_size > 1000 for q in out) and len(out) == 3
 
 
 # ------------------------------------------- article-level checks, titles
@@ -366,7 +395,7 @@ def test_term_and_actor_differences_are_article_level(fx):
     # A: 3 mentions per 100 chars = 300 per 10k; B: 100 per 10k; every article alike,
     # so the difference is exactly 200 and every bootstrap draw agrees.
     assert d["estimate"] == pytest.approx(200) and d["ci_low"] == pytest.approx(200)
-    with pytest.raises(C.NoTextError):
+    with pytest.raises(NoTextError):
         C.actor_difference(arts, "group", "A", "C", actors, **BOOT)
     toks = {i: (["甲"] * 2 + ["乙"] * 8 if g == "A" else ["乙"] * 10)
             for i, g in zip(arts["article_id"], arts["group"])}
@@ -413,39 +442,91 @@ def test_key_differences_dict_keys_are_latex_names(fx):
     assert "compareDiffThreeTopic" not in ci   # topic_2's CI covers zero: left out
 
 
-def test_write_outputs_names_files_by_content_and_is_deterministic(corpus, tmp_path):
-    from analysis.config import load_params
-    from analysis.segment import Segmenter
-
-    params = load_params()
-    params = {**params, "figures": {**params.get("figures", {}), "formats": ["png"]},
-              "compare": {**params["compare"], "n_boot": 200, "groups": ["section", "tier"],
-                          "figure_groups": ["tier"]}}
-    paras = corpus.paragraphs
+def _fake_topic_results(ctx, corpus) -> None:
+    """Topic-stage outputs in ``ctx``'s results folder: random proportions for every
+    paragraph (text) and every title, so the compare stage runs without the K sweep."""
     rng = np.random.default_rng(3)
-    pt = paras[["article_id", "para_id"]].copy()
+    cols = ["topic_0", "topic_1", "topic_2"]
+    pt = corpus.paragraphs[["article_id", "para_id"]].copy()
     pt["n_tokens"] = 10
-    pt[["topic_0", "topic_1", "topic_2"]] = rng.dirichlet((1, 1, 1), len(pt))
-    topics_in = {"paragraph_topics": pt, "title_topics": None, "labels": {}}
-    seg = Segmenter()
-    out1 = C.write_outputs(corpus, params, tmp_path / "r1", tmp_path / "f1", topics_in,
-                           segmenter=seg)
-    out2 = C.write_outputs(corpus, params, tmp_path / "r2", tmp_path / "f2", topics_in,
-                           segmenter=seg)
+    pt[cols] = rng.dirichlet((1, 1, 1), len(pt))
+    tt = corpus.articles[["article_id"]].assign(evidence="title", n_tokens=3)
+    tt[cols] = rng.dirichlet((1, 1, 1), len(tt))
+    labels = pd.DataFrame({"topic": [0, 1, 2], "label": ["甲", "乙", "丙"],
+                           "gloss": ["a", "b", "c"]})
+    tables = {"para_topics": pt.assign(evidence="text"), "title_topics": tt,
+              "labels": labels}
+    for field, role in TABLES.items():
+        ctx.write_csv(tables.get(field, pd.DataFrame({"topic": [0]})), io.OUTPUTS[role])
+
+
+def _small_ctx(params, root, **compare) -> RunContext:
+    p = dataclasses.replace(
+        params, figures=dataclasses.replace(params.figures, formats=("png",)),
+        compare=dataclasses.replace(params.compare, **compare))
+    return RunContext(p, root)
+
+
+@pytest.fixture(scope="module")
+def written(params, corpus, tmp_path_factory):
+    """The stage written twice, into two roots, with the same fake topic results."""
+    out = []
+    for name in ("r1", "r2"):
+        ctx = _small_ctx(params, tmp_path_factory.mktemp(name), n_boot=200,
+                         groups=("section", "tier"), figure_groups=("tier",))
+        _fake_topic_results(ctx, corpus)
+        out.append((ctx, stage.write(ctx)))
+    return out
+
+
+def test_write_names_files_by_content_and_is_deterministic(written):
+    (ctx, out1), (_, out2) = written
     names = {q.name for q in out1}
     for expected in ["coverage_by_section.csv", "topic_prevalence_by_tier.csv",
+                     "topic_prevalence_titles_by_tier.csv",
                      "topic_prevalence_difference_county_vs_city.csv", "keyness_by_tier.csv",
                      "correspondence_tier.csv", "actor_mentions_by_tier.csv",
                      "formulas_by_tier.csv", "compare_key_differences.csv",
+                     "fengqiao_mentions_by_section.csv", "keyness_titles_by_section.csv",
                      "topic_difference_county_vs_city.png", "keyness_tier.png",
-                     "correspondence_biplot_tier.png", "actor_mentions_tier.png"]:
+                     "correspondence_biplot_tier.png", "actor_mentions_tier.png",
+                     "topic_prevalence_titles_by_tier.png"]:
         assert expected in names, expected
     assert "keyness_by_section.csv" not in names   # one section has text: no text keyness
-    kd = C.read_key_differences(tmp_path / "r1")
+    assert "actor_mentions_section.png" not in names   # not in figure_groups
+    kd = C.read_key_differences(ctx.paths.results)
     assert kd["compareDiffGroupA"] == "county" and kd["compareDiffNB"] == "9"
+    assert kd["compareDiffOneTopic"].split(": ")[1] in ("甲 (a)", "乙 (b)", "丙 (c)")
     assert all(k.isalpha() for k in kd)
+    assert len(out1) == len(out2)
     for a, b in zip(sorted(out1), sorted(out2)):
         assert a.read_bytes() == b.read_bytes(), a.name
-    sec = pd.read_csv(tmp_path / "r1" / "topic_prevalence_by_section.csv")
+    sec = pd.read_csv(ctx.paths.results / "topic_prevalence_by_section.csv")
     plo = sec[sec["section"] == "political_legal_organs"]
-    assert plo["estimate"].isna().all() and (plo["status"] == C.NO_TEXT_STATUS).all()
+    assert plo["estimate"].isna().all() and (plo["status"] == NO_TEXT_STATUS).all()
+
+
+def test_title_prevalence_rests_on_every_unique_title(written, corpus):
+    # Title topics exist for every article, so each group's title-level estimate
+    # uses all its non-repeated entries — 42 party-committee titles, not only the
+    # 22 title-only ones.
+    ctx, _ = written[0]
+    t = pd.read_csv(ctx.paths.results / "topic_prevalence_titles_by_section.csv")
+    t = t.drop_duplicates("section").set_index("section")
+    assert (t["n_units"] == t["n_articles"] - t["n_duplicates"]).all()
+    assert t.loc["party_committees", "n_units"] == 42
+    assert (t["level"] == "title").all()
+
+
+def test_stage_tokenizes_with_the_runs_segmenter(params, corpus, tmp_path):
+    # The stage takes tokens from ctx.segmenter ([segment]), never Segmenter().
+    seg = dataclasses.replace(params.segment, min_len=3)
+    ctx = RunContext(dataclasses.replace(params, segment=seg), tmp_path)
+    x = stage.prepare(ctx)
+    assert x.topics is None and x.labels == {}   # no topic results in this root
+    lengths = {len(t) for toks in x.body_tokens.values() for t in toks}
+    assert min(lengths) >= 3
+    assert x.body_tokens[1] == list(ctx.segmenter.tokenize([corpus.articles.set_index(
+        "article_id").loc[1, "text"]])[0])
+    assert x.pair == ("county", "city")
+    assert "20 of 75 articles have text" in x.evidence("text")

@@ -1,8 +1,7 @@
-"""Tests of analysis.cooccur: measures, counting, networks, permutation test, KWIC."""
+"""Tests of analysis.cooccur: measures, counting, networks, permutation test, KWIC, stage."""
 
 from __future__ import annotations
 
-import copy
 import itertools
 import warnings
 from pathlib import Path
@@ -14,6 +13,12 @@ import pytest
 from scipy import stats
 
 from analysis import cooccur as co
+from analysis import evidence
+from analysis.context import RunContext
+from analysis.cooccur import stage
+from analysis.plots import cooccur as plots
+from analysis.plots.style import style
+from analysis.stats import keyness_2x2 as stats_keyness
 
 DATA = Path(__file__).parent / "data"
 
@@ -25,7 +30,7 @@ def windows(corpus, segmenter):
 
 @pytest.fixture(scope="module")
 def net(windows, params):
-    return co._network_from_params(params["cooccur"]).fit(windows["tokens"])
+    return co.network_from_params(params.cooccur).fit(windows["tokens"])
 
 
 def toy_windows() -> list[list[str]]:
@@ -81,15 +86,18 @@ def test_cooccurrence_table_from_toy_windows():
     assert row["g2"] == pytest.approx(4.5189874, abs=1e-6)
     # 乙 and 丙 share 4 windows, fewer than expected 5·19/20 = 4.75: not an edge
     assert pairs.loc[("丙", "乙"), "expected"] == pytest.approx(4.75)
-    edges = co.filter_edges(pairs.reset_index(), "jaccard", min_count=1)
+    edges = co.filter_edges(pairs.reset_index(), measure="jaccard", min_count=1)
     assert set(zip(edges["source"], edges["target"])) == {("乙", "甲"), ("丙", "甲")}
-    assert co.filter_edges(pairs.reset_index(), "jaccard", min_count=5)["count"].min() >= 5
-    assert len(co.filter_edges(pairs.reset_index(), "jaccard", top_n=1)) == 1
+    assert co.filter_edges(pairs.reset_index(), measure="jaccard",
+                           min_count=5)["count"].min() >= 5
+    assert len(co.filter_edges(pairs.reset_index(), measure="jaccard", top_n=1)) == 1
 
 
 def test_windows_cover_the_bodies(windows, corpus, segmenter):
     paras = corpus.paragraphs
     assert set(windows["article_id"]) == set(range(1, 21))
+    with_text = evidence.has_text(corpus.articles)
+    assert set(windows["article_id"]) == set(with_text.index[with_text])
     # sentences of a paragraph join back to it (no text lost or invented)
     for (aid, pid), grp in windows.groupby(["article_id", "para_id"]):
         text = paras.loc[(paras["article_id"] == aid) & (paras["para_id"] == pid), "text"].item()
@@ -108,7 +116,7 @@ def test_sparse_counts_match_naive_reference(windows):
     sample = windows[windows["article_id"].isin([1, 2, 3])]
     toks = sample["tokens"].tolist()
     counts, vocab = co.doc_term_matrix(toks)
-    kw = co.select_keywords(counts, vocab, "frequency", n=30, min_windows=2)
+    kw = co.select_keywords(counts, vocab, method="frequency", n=30, min_windows=2)
     assert len(kw) == 30
     pairs = co.cooccurrence(counts, vocab, kw)
     got = {(s, t): c for s, t, c in pairs[["source", "target", "count"]].itertuples(index=False)}
@@ -129,16 +137,23 @@ def test_sparse_counts_match_naive_reference(windows):
 def test_keyword_selection_methods(windows):
     counts, vocab = co.doc_term_matrix(windows["tokens"])
     tt = co.term_table(counts, vocab)
-    top = co.select_keywords(counts, vocab, "frequency", n=10, min_windows=5)
+    top = co.select_keywords(counts, vocab, method="frequency", n=10, min_windows=5)
     threshold = tt.sort_values("n_windows", ascending=False)["n_windows"].iloc[9]
     assert all(tt.set_index("term").loc[top, "n_windows"] >= threshold)
     target = (windows["article_id"] == 10).to_numpy()
-    key = co.select_keywords(counts, vocab, "keyness", n=5, min_windows=3, target=target)
+    key = co.select_keywords(counts, vocab, method="keyness", n=5, min_windows=3,
+                             target=target)
     kt = co.keyness(counts, vocab, target).set_index("term")
     assert (kt.loc[key, "log_ratio"] > 0).all()
     assert kt.loc[key, "g2"].min() >= kt[kt["log_ratio"] > 0]["g2"].nlargest(40).iloc[-1] - 1e-9
+    # the one keyness of analysis.stats: G² and Hardie's log ratio (zero -> 0.5)
+    a, b = kt["freq_target"].to_numpy(), kt["freq_reference"].to_numpy()
+    ref = stats_keyness(a, b, a.sum(), b.sum())
+    np.testing.assert_allclose(kt["g2"], ref["g2"])
+    np.testing.assert_allclose(kt["log_ratio"], ref["log_ratio"])
     with pytest.warns(UserWarning, match="not found"):
-        assert co.select_keywords(counts, vocab, "list", terms=["调解", "不存在的词"]) == ["调解"]
+        assert co.select_keywords(counts, vocab, method="list",
+                                  terms=["调解", "不存在的词"]) == ["调解"]
 
 
 # --------------------------------------------------------------------------
@@ -146,14 +161,14 @@ def test_keyword_selection_methods(windows):
 # --------------------------------------------------------------------------
 
 def test_same_input_and_seed_give_identical_network(windows, params, net, tmp_path):
-    again = co._network_from_params(params["cooccur"]).fit(windows["tokens"])
+    again = co.network_from_params(params.cooccur).fit(windows["tokens"])
     pd.testing.assert_frame_equal(net.edges_, again.edges_)
     pd.testing.assert_frame_equal(net.nodes_, again.nodes_)
     assert net.communities_ == again.communities_
     assert net.pos_ == again.pos_
     assert net.modularity_ == again.modularity_
-    a = co.write_gexf(net.graph_, tmp_path / "a.gexf", net.pos_)
-    b = co.write_gexf(again.graph_, tmp_path / "b.gexf", again.pos_)
+    a = co.write_gexf(net.graph_, tmp_path / "a.gexf", pos=net.pos_)
+    b = co.write_gexf(again.graph_, tmp_path / "b.gexf", pos=again.pos_)
     assert a.read_bytes() == b.read_bytes()
     # the seeded spring layout is reproducible too
     s1 = co.seeded_layout(net.graph_, seed=7, method="spring")
@@ -176,8 +191,8 @@ def test_network_reports_modularity_of_its_partition(net):
 
 
 def test_gexf_round_trip_keeps_every_attribute(net, tmp_path):
-    path = co.write_gexf(net.graph_, tmp_path / "net.gexf", net.pos_,
-                         co.community_colours(net.communities_))
+    path = co.write_gexf(net.graph_, tmp_path / "net.gexf", pos=net.pos_,
+                         colours=plots.community_colours(net.communities_))
     H = nx.read_gexf(path)
     G = net.graph_
     assert set(H.nodes) == set(G.nodes)
@@ -192,17 +207,17 @@ def test_gexf_round_trip_keeps_every_attribute(net, tmp_path):
             assert h[k] == pytest.approx(d[k], rel=1e-9), k
 
 
-def test_labels_do_not_overlap(net):
+def test_labels_do_not_overlap(net, ctx, params):
     import matplotlib.pyplot as plt
     from matplotlib.text import Text
 
-    from analysis import figures
-
-    glossary = co.load_glossary(Path(co.__file__).parents[2] / "data" / "glossary.csv")
-    with figures.style():
+    glossary = co.load_glossary(ctx.input(params.cooccur.glossary))
+    assert glossary
+    with style():
         fig, ax = plt.subplots(figsize=(7.0, 6.2))
-        colours = co.community_colours(net.communities_)
-        texts = co._draw_graph(ax, net.graph_, net.pos_, colours, 40, glossary)
+        colours = plots.community_colours(net.communities_)
+        texts = plots.draw_graph(ax, net.nodes_, net.edges_, colours=colours, n_labels=40,
+                                 glossary=glossary)
         fig.canvas.draw()
         r = fig.canvas.get_renderer()
         # the text itself, without the leader line an Annotation's extent includes
@@ -217,12 +232,14 @@ def test_labels_do_not_overlap(net):
 
 
 def test_ego_network_centres_on_term(net):
-    e = co.ego_network(net.counts_, net.vocab_, "调解", "jaccard", 10, 2)
+    e = co.ego_network(net.counts_, net.vocab_, "调解", measure="jaccard", n_neighbors=10,
+                       min_count=2)
     members = set(e["source"]) | set(e["target"])
     assert "调解" in members and len(members) <= 11
     assert (e["count"] >= 2).all() and (e["count"] > e["expected"]).all()
     # every neighbour is linked to the ego; at most 5 neighbour–neighbour edges here
-    e5 = co.ego_network(net.counts_, net.vocab_, "调解", "jaccard", 10, 2, n_other_edges=5)
+    e5 = co.ego_network(net.counts_, net.vocab_, "调解", measure="jaccard", n_neighbors=10,
+                        min_count=2, n_other_edges=5)
     ego = (e5["source"] == "调解") | (e5["target"] == "调解")
     assert ego.sum() == len(members) - 1 and (~ego).sum() <= 5
     with pytest.raises(KeyError, match="not a token"):
@@ -246,9 +263,9 @@ def test_permutation_p_values_are_uniform_under_random_labels(windows):
     for seed in range(4):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            d = co.differential_network(windows, _labels(ids, 100 + seed), "grp", ("x", "y"),
-                                        None, "jaccard", n_perm=499, random_state=seed,
-                                        min_count=5)
+            d = co.differential_network(windows, _labels(ids, 100 + seed), group_col="grp",
+                                        groups=("x", "y"), measure="jaccard", n_perm=499,
+                                        random_state=seed, min_count=5)
         ps.append(d["p_value"].to_numpy())
     p = np.concatenate(ps)
     assert len(p) > 500
@@ -277,8 +294,8 @@ def test_permutation_finds_a_planted_difference(windows):
             for i in first[3:6]:
                 w.at[i, "tokens"] += ["植入乙"]
     kw = co.select_keywords(*co.doc_term_matrix(w["tokens"]), n=10) + ["植入甲", "植入乙"]
-    d = co.differential_network(w, groups, "grp", ("x", "y"), kw, "jaccard", n_perm=1999,
-                                random_state=1, min_count=3)
+    d = co.differential_network(w, groups, group_col="grp", groups=("x", "y"), keywords=kw,
+                                measure="jaccard", n_perm=1999, random_state=1, min_count=3)
     top = d.iloc[0]
     assert (top["source"], top["target"]) == ("植入乙", "植入甲")
     assert top["measure_a"] == 1.0 and top["measure_b"] == 0.0
@@ -287,13 +304,24 @@ def test_permutation_finds_a_planted_difference(windows):
 
 
 def test_group_without_text_stops_with_clear_error(windows, corpus):
-    with pytest.raises(co.NoTextError, match="body text"):
-        co.differential_network(windows, corpus.articles, "section",
-                                ("party_committees", "political_legal_organs"), None)
-    cov = co.group_coverage(corpus.articles, "section",
-                            ("party_committees", "political_legal_organs"))
+    assert co.NoTextError is evidence.NoTextError
+    with pytest.raises(evidence.NoTextError, match="body text"):
+        co.differential_network(windows, corpus.articles, group_col="section",
+                                groups=("party_committees", "political_legal_organs"))
+    cov = co.group_coverage(corpus.articles, group_col="section",
+                            groups=("party_committees", "political_legal_organs"))
     assert cov.set_index("group").loc["political_legal_organs", "n_text"] == 0
     assert cov.set_index("group").loc["party_committees", "n_text"] == 20
+    # the same counts as the coverage table every stage uses
+    ref = evidence.coverage(corpus.articles, "section").set_index("section")
+    for r in cov.itertuples():
+        assert (r.n_articles, r.n_text, r.n_truncated) == tuple(
+            ref.loc[r.group, ["n_articles", "n_text", "n_truncated"]])
+
+
+def test_differential_options_are_keyword_only(windows, corpus):
+    with pytest.raises(TypeError):
+        co.differential_network(windows, corpus.articles, "tier", ("city", "county"))
 
 
 # --------------------------------------------------------------------------
@@ -332,15 +360,24 @@ def test_every_edge_is_traceable_to_its_sentences(net, windows):
 # Outputs
 # --------------------------------------------------------------------------
 
-def test_write_outputs(corpus, params, segmenter, tmp_path):
-    p = copy.deepcopy(params)
+@pytest.fixture(scope="module")
+def section_run(params, tmp_path_factory):
+    """A run whose differential groups have no bodies, with figures as PNG only."""
+    p = params.replace({
+        "cooccur.unit_col": "section", "cooccur.differential.group_col": "section",
+        "cooccur.differential.within_col": "",
+        "cooccur.differential.groups": ["party_committees", "other_units"],
+        "figures.formats": ["png"]})
+    run = RunContext(p, tmp_path_factory.mktemp("cooccur"))
     # a group without bodies: the differential step must say so, not draw
-    p["cooccur"]["unit_col"] = "section"
-    p["cooccur"]["differential"].update(group_col="section", within_col="",
-                                        groups=["party_committees", "other_units"])
-    p["figures"] = {"formats": ["png"]}
     with pytest.warns(UserWarning, match="body text"):
-        out = co.write_outputs(corpus, p, tmp_path / "results", tmp_path / "figures", segmenter)
+        out = stage.write(run)
+    return run, out
+
+
+def test_write_outputs(section_run, corpus):
+    run, out = section_run
+    results = run.paths.results
     names = {f.name for f in out}
     for name in ("cooccurrence_edges.csv", "cooccurrence_nodes.csv",
                  "cooccurrence_network.gexf", "cooccurrence_network.png",
@@ -352,14 +389,32 @@ def test_write_outputs(corpus, params, segmenter, tmp_path):
     assert all(f.exists() and f.name.isascii() for f in out)
     assert not any(f.name == "cooccurrence_differential_party_committees_vs_other_units.png"
                    for f in out)
-    cov = pd.read_csv(tmp_path / "results" /
+    cov = pd.read_csv(results /
                       "cooccurrence_differential_party_committees_vs_other_units_coverage.csv")
     assert cov["status"].str.startswith("no text").all()
-    summary = pd.read_csv(tmp_path / "results" / "cooccurrence_summary.csv").set_index("network")
-    edges = pd.read_csv(tmp_path / "results" / "cooccurrence_edges.csv")
+    summary = pd.read_csv(results / "cooccurrence_summary.csv").set_index("network")
+    edges = pd.read_csv(results / "cooccurrence_edges.csv")
     assert summary.loc["main", "n_edges"] == len(edges)
     assert summary.loc["title", "n_windows"] == corpus.articles["duplicate_of"].isna().sum()
-    ego = pd.read_csv(tmp_path / "results" / "cooccurrence_ego_terms.csv")
+    ego = pd.read_csv(results / "cooccurrence_ego_terms.csv")
     for r in ego.itertuples():
-        png = tmp_path / "figures" / f"cooccurrence_ego_{r.slug}.png"
+        png = run.paths.figures / f"cooccurrence_ego_{r.slug}.png"
         assert png.exists() == (r.status == "ok")
+
+
+def test_captions_come_from_the_corpus_coverage(section_run):
+    import matplotlib.pyplot as plt
+
+    run, _ = section_run
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        x = stage.prepare(run)
+    assert x.differential is not None and x.differential.table is None
+    text_line = evidence.evidence_label("text", evidence.Coverage.of(run.articles))
+    title_line = evidence.evidence_label("title", evidence.Coverage.of(run.articles))
+    for fig, line in ((stage.network_figure(x), text_line),
+                      (stage.title_figure(x), title_line)):
+        texts = "\n".join(t.get_text() for t in fig.texts)
+        plt.close(fig)
+        assert line in texts
+        assert "1–20" not in texts and "1-20" not in texts

@@ -12,10 +12,12 @@ import pytest
 from analysis.corpus import (
     CorpusFormatError,
     CorpusWarning,
+    coverage_table,
     is_heading,
     load_compilation,
-    load_corpus,
 )
+from analysis.corpus import stage as corpus_stage
+from analysis.evidence import Coverage, evidence_label, has_text
 
 DATA = Path(__file__).parent / "data"
 
@@ -161,14 +163,46 @@ def test_text_is_the_paragraphs_joined(corpus):
         assert text == "\n".join(group["text"])
 
 
-def test_warnings_name_the_entries():
+def test_warnings_name_the_entries(ctx):
     with pytest.warns(CorpusWarning) as record:
-        load_corpus()
+        c = load_compilation(ctx.input(ctx.params.corpus.raw), root=ctx.root)
     messages = "\n".join(str(w.message) for w in record)
+    assert messages == "\n".join(c.notes)
+    # Paths are shown relative to the root given.
+    assert messages.startswith("data/raw/pingan_fengqiao_compilation_2024.txt: ")
     assert "55 table-of-contents entries have no body" in messages
     assert "75 中国石油集团测井有限公司建设平安企业实现高质量发展" in messages
     assert "article 20 故城县推动“智慧枫桥”建设 is truncated" in messages
     assert "article 57 repeats the title of article 53" in messages
+
+
+def test_coverage_table_counts_text_as_evidence_does(corpus):
+    table = coverage_table(corpus.articles).set_index("section")
+    assert table.loc["total", "with_text"] == has_text(corpus.articles).sum() == 20
+    assert table.loc["party_committees", ["full", "truncated", "title_only", "articles"]].tolist() \
+        == [19, 1, 22, 42]
+    assert table["evidence"].to_dict() == {
+        "party_committees": "mixed", "political_legal_organs": "title-only",
+        "other_units": "title-only", "total": "mixed"}
+    assert table.loc["total", "body_chars"] == corpus.articles["n_chars"].sum()
+
+
+def test_stage_tables_and_caption(ctx):
+    s = corpus_stage.prepare(ctx)
+    assert len(s.body_length) == 75 and s.coverage["section"].iloc[-1] == "total"
+    assert s.evidence == evidence_label("text", Coverage.of(s.corpus.articles))
+    assert "20 of 75 articles have text; 1 truncated" in s.evidence and "1–20" not in s.evidence
+
+
+def test_stage_writes_processed_tables_results_and_figure(ctx):
+    names = {p.relative_to(ctx.out).as_posix() for p in corpus_stage.write(ctx)}
+    assert names == {
+        "data/processed/articles.csv", "data/processed/paragraphs.csv",
+        "data/processed/dropped_lines.csv", "results/corpus_coverage.csv",
+        "results/corpus_body_length.csv", "figures/corpus_coverage.png",
+        "figures/corpus_coverage.pdf"}
+    written = pd.read_csv(ctx.paths.processed / "articles.csv")
+    assert len(written) == 75 and {"unit_type", "tier", "province"} <= set(written.columns)
 
 
 # ---------------------------------------------------------------- fixtures

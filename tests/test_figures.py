@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import pypdf
 import pytest
 
-from analysis import corpus, figures
+from analysis.plots import style as figures
 
 
 def _figure(text: str):
@@ -77,10 +77,12 @@ def test_same_figure_same_bytes(tmp_path):
     assert digests[0] == digests[1]
 
 
-def test_coverage_figure_on_the_real_corpus(tmp_path):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", corpus.CorpusWarning)
-        c = corpus.load_corpus()
-    png, pdf = corpus.plot_coverage(c.articles, tmp_path / "corpus_coverage")
+def test_coverage_figure_on_the_real_corpus(ctx):
+    from analysis.corpus import stage as corpus_stage
+
+    written = corpus_stage.write(ctx)
+    png = next(p for p in written if p.name == "corpus_coverage.png")
+    pdf = png.with_suffix(".pdf")
+    assert pdf in written
     assert png.stat().st_size > 10_000 and pdf.stat().st_size > 5_000
     assert any("NotoSansCJK" in name for _, name, _ in _embedded_fonts(pdf))

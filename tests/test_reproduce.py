@@ -1,4 +1,5 @@
-"""The whole pipeline, twice: byte-identical outputs, reuse of unchanged steps.
+"""The whole pipeline, twice: byte-identical outputs, reuse of unchanged steps, inputs
+derived from the code, and every tokenizing stage following ``[segment]``.
 
 Runs the reduced profile of ``params.toml`` (``[reproduce.reduced]``), which exercises
 every stage with fewer models, replicates and permutations.
@@ -9,20 +10,28 @@ from __future__ import annotations
 import json
 import re
 
+import pandas as pd
 import pytest
 
 from analysis import reproduce
-from analysis.config import load_params
+from analysis.io import sha256_file
+from analysis.stages import STAGES, stage_by_name
+
+RAW_SHA256 = "732a6a430a4dc5a089d2f74c9700702120ab62581696563ee817c529a35f6315"
 
 
 @pytest.fixture(scope="module")
-def two_runs(tmp_path_factory):
-    params = reproduce.reduced_params(load_params())
+def reduced(params):
+    return params.reduced()
+
+
+@pytest.fixture(scope="module")
+def two_runs(reduced, tmp_path_factory):
     a = tmp_path_factory.mktemp("run_a")
     b = tmp_path_factory.mktemp("run_b")
-    first = reproduce.run(out=a, params=params, quiet=True)
-    again = reproduce.run(out=a, params=params, quiet=True)
-    other = reproduce.run(out=b, params=params, quiet=True)
+    first = reproduce.run(out=a, params=reduced, quiet=True)
+    again = reproduce.run(out=a, params=reduced, quiet=True)
+    other = reproduce.run(out=b, params=reduced, quiet=True)
     return a, b, first, again, other
 
 
@@ -32,7 +41,7 @@ def _manifest(root):
 
 def test_every_step_runs(two_runs):
     _, _, first, _, _ = two_runs
-    assert [name for name in first] == [s.name for s in reproduce.STEPS]
+    assert [name for name in first] == [s.name for s in STAGES]
     assert all(row["status"] == "built" and row["outputs"] > 0 for row in first.values())
 
 
@@ -52,21 +61,26 @@ def test_two_runs_give_identical_bytes(two_runs):
     assert (a / "results" / "manifest.json").read_bytes() == (b / "results" / "manifest.json").read_bytes()
 
 
-def test_manifest_records_inputs_versions_and_seeds(two_runs):
+def test_manifest_records_inputs_environment_and_seeds(two_runs):
     a, *_ = two_runs
     m = _manifest(a)
     for path, digest in m["outputs"].items():
         assert re.fullmatch(r"[0-9a-f]{64}", digest), path
-        assert reproduce.sha256_file(a / path) == digest
-    assert m["inputs"]["raw"]["data/raw/pingan_fengqiao_compilation_2024.txt"] == (
-        "732a6a430a4dc5a089d2f74c9700702120ab62581696563ee817c529a35f6315")
-    assert {"lexicon", "stopwords", "topic_labels"} <= set(m["inputs"])
-    assert m["versions"]["gensim"] and m["versions"]["jieba"] and m["versions"]["python"]
-    assert m["seeds"], "no seeds recorded"
+        assert sha256_file(a / path) == digest
+    assert m["raw"] == {"path": "data/raw/pingan_fengqiao_compilation_2024.txt",
+                        "sha256": RAW_SHA256}
+    assert m["inputs"]["data/raw/pingan_fengqiao_compilation_2024.txt"]["sha256"] == RAW_SHA256
+    for folder in ("data/stopwords", "data/topic_labels.toml", "data/lexicon/userdict.txt",
+                   "data/gazetteer/divisions.csv", "data/metadata/overrides.csv"):
+        assert folder in m["inputs"], folder
+    env = m["environment"]
+    assert env["versions"]["gensim"] and env["versions"]["numpy"] and env["versions"]["python"]
+    assert env["blas"] and all(row["internal_api"] for row in env["blas"])
+    assert m["precision"]["csv_float_format"] == "%.6g"
+    assert m["seeds"]["topics.random_state"] == m["params"]["topics"]["random_state"]
     for name, value in m["seeds"].items():
         values = value if isinstance(value, list) else [value]
         assert values and all(isinstance(v, int) and not isinstance(v, bool) for v in values), name
-    assert m["seeds"]["topics.random_state"] == m["params"]["topics"]["random_state"]
 
 
 def test_variables_tex_is_well_formed(two_runs):
@@ -85,13 +99,72 @@ def test_variables_tex_is_well_formed(two_runs):
     assert values["corpus_articles_with_text"] == "20"
 
 
-def test_unchanged_step_is_reused_and_force_rebuilds(tmp_path):
-    params = reproduce.reduced_params(load_params())
-    reproduce.run(out=tmp_path, params=params, quiet=True, only=["corpus"])
-    again = reproduce.run(out=tmp_path, params=params, quiet=True, only=["corpus"])
+def test_segment_params_reach_every_tokenizing_stage(two_runs, reduced, tmp_path):
+    """A robustness run with other [segment] settings rebuilds, and changes, every
+    stage that tokenizes; the stages that do not tokenize are reused unchanged."""
+    a, *_ = two_runs
+    changed = reduced.replace({"segment.min_len": 3, "segment.places": "keep"})
+    # Start from run a's outputs and state, so reuse is decided by the step keys.
+    import shutil
+
+    shutil.copytree(a, tmp_path, dirs_exist_ok=True)
+    summary = reproduce.run(out=tmp_path, params=changed, quiet=True)
+    assert summary["corpus"]["status"] == "reused" and summary["units"]["status"] == "reused"
+    for name in ("segment", "topics", "cooccur", "compare", "variables"):
+        assert summary[name]["status"] == "built", name
+    before, after = _manifest(a)["outputs"], _manifest(tmp_path)["outputs"]
+    for stem in ("results/paragraph_topics.csv", "results/cooccurrence_edges.csv",
+                 "results/keyness_by_tier.csv", "results/segmentation_audit_filters.csv"):
+        assert before[stem] != after[stem], f"{stem} ignored the [segment] change"
+    # The refitted topics no longer fit the published labels: the run went on with
+    # provisional labels and wrote a draft for the researcher, as it says.
+    labels = pd.read_csv(tmp_path / "results" / "topic_labels.csv")
+    assert labels["label"].str.endswith("(provisional)").all()
+    draft = (tmp_path / "data" / "topic_labels.draft.toml").read_text(encoding="utf-8")
+    assert draft.count("[[topic]]") == changed.topics.num_topics and 'label = ""' in draft
+    # The published run refuses instead.
+    from analysis.topics import LabelMismatchError
+
+    with pytest.raises(LabelMismatchError, match="shared top words"):
+        reproduce.run(out=tmp_path, params=changed, quiet=True, only=["topics"], force=True,
+                      strict_labels=True)
+
+
+def test_stage_inputs_are_derived_from_the_code(params):
+    topics = stage_by_name("topics")
+    names = {f.name for f in topics.code_files()}
+    assert {"config.py", "context.py"} <= names
+    assert any(f.parent.name == "topics" for f in topics.code_files())
+    assert any(f.parent.name == "segment" for f in topics.code_files()), \
+        "topics tokenizes through ctx.segmenter, so segment code is an input"
+    assert not any(f.parent.name == "compare" for f in topics.code_files())
+    assert {"topics", "segment"} <= set(topics.sections())
+    files = {p.name for p in topics.input_files(params, reproduce.ROOT)}
+    assert {"topic_labels.toml", "userdict.txt", "stopwords"} <= files
+    corpus = stage_by_name("corpus")
+    assert not any(f.parent.name in ("segment", "topics") for f in corpus.code_files())
+    assert "segment" not in corpus.sections()
+
+
+def test_unchanged_step_is_reused_and_force_rebuilds(reduced, tmp_path):
+    reproduce.run(out=tmp_path, params=reduced, quiet=True, only=["corpus"])
+    again = reproduce.run(out=tmp_path, params=reduced, quiet=True, only=["corpus"])
     assert again["corpus"]["status"] == "reused"
-    forced = reproduce.run(out=tmp_path, params=params, quiet=True, only=["corpus"], force=True)
+    forced = reproduce.run(out=tmp_path, params=reduced, quiet=True, only=["corpus"], force=True)
     assert forced["corpus"]["status"] == "built"
+
+
+def test_raw_outside_the_project_is_recorded_as_given(reduced, tmp_path):
+    import shutil
+
+    outside = tmp_path / "elsewhere" / "compilation.txt"
+    outside.parent.mkdir()
+    shutil.copy(reproduce.ROOT / reduced.corpus.raw, outside)
+    params = reduced.replace({"corpus.raw": str(outside)})
+    reproduce.run(out=tmp_path / "out", params=params, quiet=True, only=["corpus"])
+    m = _manifest(tmp_path / "out")
+    assert m["raw"] == {"path": str(outside), "sha256": RAW_SHA256}
+    assert m["inputs"][str(outside)]["sha256"] == RAW_SHA256
 
 
 def test_unknown_step_is_refused(tmp_path):

@@ -24,8 +24,9 @@ def paras(corpus):
 
 
 @pytest.fixture(scope="module")
-def seg():
-    return Segmenter(cache_dir=False, backend="rjieba")
+def seg(segmenter):
+    # the run's segmenter ([segment]) on the fast backend, as bench/ uses it
+    return Segmenter(**{**segmenter.get_params(), "cache_dir": False, "backend": "rjieba"})
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +92,7 @@ def test_segment_parallel_keeps_input_order(corpus, seg):
 
 def test_chunked_cooccurrence_equals_cooccur_table(store, windows):
     counts, vocab = cooccur.doc_term_matrix(windows["tokens"])
-    keywords = cooccur.select_keywords(counts, vocab, "frequency", n=60, min_windows=5)
+    keywords = cooccur.select_keywords(counts, vocab, method="frequency", n=60, min_windows=5)
     expected = cooccur.cooccurrence(counts, vocab, keywords, min_count=3)
     chunked = scale.cooccurrence_counts(store, list(vocab), n_jobs=2)
     got = scale.cooccurrence_table(chunked, list(vocab), keywords, min_count=3)

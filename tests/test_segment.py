@@ -1,7 +1,12 @@
-"""Tests for analysis.segment on the real corpus and small fixtures."""
+"""Tests for analysis.segment on the real corpus and small fixtures.
+
+The curation of the lexicon and the domain stopword layer (data tooling) is
+tested in tests/test_curation.py.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import jieba
@@ -9,12 +14,14 @@ import jieba.posseg
 import pandas as pd
 import pytest
 
-from analysis import config, segment
-from analysis.segment import PLACE_TOKEN, Segmenter, formulas, split_sentences
+from analysis import segment
+from analysis.config import ROOT
+from analysis.context import RunContext
+from analysis.segment import PLACE_TOKEN, Segmenter, formulas, split_sentences, stage
 
 DATA = Path(__file__).parent / "data"
-LEXICON_DIR = config.PATHS.data / "lexicon"
-STOP_DIR = config.PATHS.data / "stopwords"
+LEXICON_DIR = ROOT / "data" / "lexicon"
+STOP_DIR = ROOT / "data" / "stopwords"
 CORE = ["枫桥经验", "综治中心", "矛盾纠纷", "多元化解", "网格员", "平安建设"]
 # Reviewed string matches that are not the term (see data/lexicon/entries.tsv).
 FALSE_MATCHES = {"多元化解": ["多元化解决"]}
@@ -26,13 +33,21 @@ def texts(corpus):
 
 
 @pytest.fixture(scope="module")
-def seg():
-    return Segmenter(cache_dir=False)
+def like(segmenter):
+    """A segmenter like the run's (``[segment]``) with some arguments changed, no cache."""
+    def make(**changes) -> Segmenter:
+        return Segmenter(**{**segmenter.get_params(), "cache_dir": False, **changes})
+    return make
 
 
 @pytest.fixture(scope="module")
-def plain():
-    return Segmenter(lexicon=False, cache_dir=False)
+def seg(like):
+    return like()
+
+
+@pytest.fixture(scope="module")
+def plain(like):
+    return like(lexicon=False)
 
 
 def spans(words):
@@ -104,37 +119,6 @@ def test_other_words_segment_as_plain_jieba(seg, plain, texts):
     assert changed / total < 0.001
 
 
-def test_userdict_is_reproducible_from_curated_entries(tmp_path, texts):
-    out = tmp_path / "userdict.txt"
-    cal = segment.build_userdict(LEXICON_DIR / "entries.tsv", texts, out)
-    assert out.read_bytes() == (LEXICON_DIR / "userdict.txt").read_bytes()
-    # frequencies stay minimal: only core terms may be raised above suggest_freq
-    raised = cal[cal["freq"] > cal["suggest_freq"]]
-    assert raised["core"].all()
-    assert (cal.loc[cal["core"], "split_occurrences"] == 0).all()
-
-
-def test_every_lexicon_entry_has_a_recorded_source():
-    entries = pd.read_csv(LEXICON_DIR / "entries.tsv", sep="\t", dtype=str, keep_default_na=False)
-    words = [ln.split()[0] for ln in (LEXICON_DIR / "userdict.txt").read_text("utf-8").splitlines()]
-    assert words == entries["word"].tolist()
-    assert (entries["source"].str.len() > 0).all()
-    assert set(CORE) <= set(entries.loc[entries["core"] == "yes", "word"])
-    readme = (LEXICON_DIR / "README.md").read_text("utf-8")
-    assert "entries.tsv" in readme and "#222" in readme
-
-
-def test_core_terms_are_found_by_the_data_driven_candidates(texts, corpus):
-    ids = corpus.paragraphs["article_id"].tolist() + corpus.articles["article_id"].tolist()
-    general, _ = segment.read_wordlist(STOP_DIR / "general.txt")
-    cands = segment.lexicon_candidates(texts, ids, exclude=general)
-    top = cands["candidate"].head(100).tolist()
-    for term in CORE:
-        assert term in top, term
-    row = cands.set_index("candidate").loc["矛盾纠纷"]
-    assert row["parts"] == "矛盾/纠纷" and row["count"] >= 80 and row["g2"] > 100
-
-
 def test_userdict_with_bom_and_crlf_loads():
     path = DATA / "segment_userdict_bom_crlf.txt"
     raw = path.read_bytes()
@@ -143,7 +127,7 @@ def test_userdict_with_bom_and_crlf_loads():
     entries = segment.parse_userdict(lines)
     assert entries[0] == ("综治中心", 1, "nt")
     assert [e[0] for e in entries] == ["综治中心", "矛盾纠纷", "多元化解", "网格员"]
-    s = Segmenter(lexicon=path, stopwords=False, cache_dir=False)
+    s = Segmenter(lexicon=path)
     words = s.words("推进综治中心建设,化解矛盾纠纷多元化解,网格员入户")
     assert ("综治中心", "nt") in words
     assert [w for w, _ in words].count("网格员") == 1
@@ -155,12 +139,12 @@ def test_bad_userdict_line_is_reported():
         segment.parse_userdict(["综治中心 1 nt", "a 1 nt extra"])
 
 
-def test_global_jieba_is_unchanged():
+def test_global_jieba_is_unchanged(like):
     before_cut = jieba.lcut("矛盾纠纷多元化解,枫桥经验,综治中心", HMM=False)
     dt = jieba.dt
     total, n_freq = dt.total, len(dt.FREQ)
     tags = dict(jieba.posseg.dt.word_tag_tab)
-    s = Segmenter(cache_dir=False)
+    s = like()
     assert "矛盾纠纷" in s.tokens("矛盾纠纷多元化解")
     assert s.tokenizer_ is not jieba.dt
     assert jieba.dt is dt and dt.total == total and len(dt.FREQ) == n_freq
@@ -171,12 +155,12 @@ def test_global_jieba_is_unchanged():
 
 
 # ----------------------------------------------------------------- stopwords
-def test_stopword_layers_each_remove_their_words(corpus):
+def test_stopword_layers_each_remove_their_words(corpus, like):
     text = corpus.paragraphs["text"].iloc[4]  # 深入开展安全生产治本攻坚三年行动 ...
     assert "开展" in text and "等" in text
-    none = Segmenter(stopwords=False, min_len=1, cache_dir=False)
-    general = Segmenter(stopwords={"general": STOP_DIR / "general.txt"}, min_len=1, cache_dir=False)
-    both = Segmenter(min_len=1, cache_dir=False)
+    none = like(stopwords=False, min_len=1)
+    general = like(stopwords={"general": STOP_DIR / "general.txt"}, min_len=1)
+    both = like(min_len=1)
     t_none, t_gen, t_both = none.tokens(text), general.tokens(text), both.tokens(text)
     assert "等" in t_none and "等" not in t_gen
     assert "开展" in t_gen and "开展" not in t_both
@@ -198,48 +182,23 @@ def test_meaningful_terms_are_not_stopwords(seg, corpus):
         assert term in kept, term
 
 
-def test_domain_layer_is_reproducible_from_its_rule(corpus):
-    p = config.load_params()["segment"]
-    s = Segmenter(stopwords={"general": STOP_DIR / "general.txt"}, cache_dir=False)
-    cands = segment.domain_stopword_candidates(
-        corpus.paragraphs, s, min_article_share=p["domain_min_article_share"],
-        min_evenness=p["domain_min_evenness"], filler_pos=p["domain_filler_pos"])
-    review = pd.read_csv(STOP_DIR / "domain_review.tsv", sep="\t", dtype=str)
-    flagged = set(cands.loc[cands["rule"], "word"])
-    assert flagged == set(review["word"])  # every flag reviewed, nothing else
-    stop = set(review.loc[review["decision"] == "stop", "word"])
-    layer, _ = segment.read_wordlist(STOP_DIR / "domain.txt")
-    assert set(layer) == stop
-    assert {"工作", "开展", "推进", "持续"} <= stop
-    row = cands.set_index("word").loc["工作"]
-    assert row["article_share"] == 1.0 and row["evenness"] >= 0.9
-
-
-def test_general_layer_is_the_stopwordsiso_list():
-    import stopwordsiso
-
-    words, _ = segment.read_wordlist(STOP_DIR / "general.txt")
-    assert set(words) == set(stopwordsiso.stopwords("zh"))
-    assert "stopwordsiso" in (STOP_DIR / "README.md").read_text("utf-8")
-
-
 # ----------------------------------------------------------------- options
 SENT_PLACES = "2024年以来,白银市紧紧围绕主动创稳提质增效总体目标"
 SENT_NUMBERS = "全市已有4万多辆农用车粘贴“反光贴”"
 
 
-def test_places_drop_placeholder_keep():
-    drop = Segmenter(places="drop", cache_dir=False).tokens(SENT_PLACES)
-    ph = Segmenter(places="placeholder", cache_dir=False).tokens(SENT_PLACES)
-    keep = Segmenter(places="keep", cache_dir=False).tokens(SENT_PLACES)
+def test_places_drop_placeholder_keep(like):
+    drop = like(places="drop").tokens(SENT_PLACES)
+    ph = like(places="placeholder").tokens(SENT_PLACES)
+    keep = like(places="keep").tokens(SENT_PLACES)
     assert "白银市" not in drop and PLACE_TOKEN not in drop
     assert ph[0] == PLACE_TOKEN and ph[1:] == drop
     assert "白银市" in keep and PLACE_TOKEN not in keep
     # adjacent place words give one placeholder
-    s = Segmenter(places="placeholder", cache_dir=False)
+    s = like(places="placeholder")
     assert s.tokens("北京市西城区西长安街街道").count(PLACE_TOKEN) == 1
     with pytest.raises(ValueError):
-        Segmenter(places="mask", cache_dir=False).tokens("x")
+        like(places="mask").tokens("x")
 
 
 def test_place_rule_on_corpus_words(seg):
@@ -251,34 +210,34 @@ def test_place_rule_on_corpus_words(seg):
         assert not seg.is_place(w, pos), w
 
 
-def test_numbers_dates_percentages_counts(seg):
+def test_numbers_dates_percentages_counts(seg, like):
     text = "2024年10月,满意度达13.9%,发放资料3000余份,开展40场次,培训1865人"
     toks = seg.tokens(text)
     assert not any(ch.isdigit() for t in toks for ch in t)
-    keep = Segmenter(drop_numbers=False, min_len=1, cache_dir=False).tokens(text)
+    keep = like(drop_numbers=False, min_len=1).tokens(text)
     assert "2024" in keep and "1865" in keep
     assert "4" not in seg.tokens(SENT_NUMBERS)
     reasons = {w: r for w, _, _, r in seg.explain("三个月内完成两级综治中心建设")}
     assert reasons["两级"] == "number"
 
 
-def test_min_len_and_pos_keep():
+def test_min_len_and_pos_keep(like):
     text = "坚持线上线下相结合,正面引导,积极回应群众关切"
-    one = Segmenter(min_len=1, stopwords=False, cache_dir=False).tokens(text)
-    two = Segmenter(min_len=2, stopwords=False, cache_dir=False).tokens(text)
+    one = like(min_len=1, stopwords=False).tokens(text)
+    two = like(min_len=2, stopwords=False).tokens(text)
     assert "线" in one and "线" not in two and all(len(t) >= 2 for t in two)
-    s = Segmenter(pos_keep=["n"], cache_dir=False)
+    s = like(pos_keep=["n"])
     toks = s.tokens(text)
     tags = dict(s.words(text))
     assert toks and all(tags[t] == "n" for t in toks)
     assert "群众" in toks and "回应" not in toks
 
 
-def test_traditional_is_converted(seg):
+def test_traditional_is_converted(seg, like):
     trad = "化解矛盾糾紛多元化解,推進綜治中心建設,網格員入戶走訪"
     simp = "化解矛盾纠纷多元化解,推进综治中心建设,网格员入户走访"
     assert seg.tokens(trad) == seg.tokens(simp)
-    assert "綜治中心" in Segmenter(convert_traditional=False, cache_dir=False).normalize(trad)
+    assert "綜治中心" in like(convert_traditional=False).normalize(trad)
 
 
 def test_words_are_unfiltered_and_join_to_the_text(seg, texts):
@@ -288,19 +247,29 @@ def test_words_are_unfiltered_and_join_to_the_text(seg, texts):
         assert all(isinstance(p, str) and p for _, p in words)
 
 
-def test_default_segmenter_equals_from_params():
-    a, b = Segmenter(), Segmenter.from_params()
-    a._setup()
-    b._setup()
-    assert a.fingerprint_ == b.fingerprint_
-    params = config.load_params()
-    params["segment"]["places"] = "placeholder"
-    assert Segmenter.from_params(params).places == "placeholder"
+def test_default_segmenter_is_constructor_defaults_only(ctx, params, segmenter):
+    bare = Segmenter()
+    bare._setup()
+    assert bare.lexicon_ == [] and bare.stopword_layers_ == {} and bare.pos_keep_ is None
+    assert bare.gazetteer_ == frozenset() and bare._cache_path(["x"]) is None
+    assert "枫桥经验" not in bare.tokens("坚持和发展新时代枫桥经验")
+    # the run's segmenter is [segment] with the project's gazetteer
+    built = Segmenter.from_params(params.segment, root=ctx.root,
+                                  gazetteer=ctx.input(params.units.gazetteer))
+    built._setup()
+    segmenter._setup()
+    assert built.fingerprint_ == segmenter.fingerprint_
+    assert segmenter.lexicon == LEXICON_DIR / "userdict.txt"
+    assert list(segmenter.stopword_layers_) == list(params.segment.stopword_layers)
+    assert "北京" in segmenter.gazetteer_short_ and "北京市" in segmenter.gazetteer_
+    changed = dataclasses.replace(params.segment, places="placeholder", min_len=3)
+    other = Segmenter.from_params(changed, root=ctx.root)
+    assert other.places == "placeholder" and other.min_len == 3
 
 
 def test_unknown_backend_is_refused():
     with pytest.raises(ValueError, match="backend"):
-        Segmenter(backend="pkuseg", cache_dir=False).tokens("平安建设")
+        Segmenter(backend="pkuseg").tokens("平安建设")
 
 
 # ----------------------------------------------------------------- sentences
@@ -320,17 +289,18 @@ def test_sentence_tokens_partition_paragraph_tokens(seg, corpus):
 
 
 # ----------------------------------------------------------------- cache
-def test_tokenize_cache_hits_and_invalidates(tmp_path, corpus, monkeypatch):
+def test_tokenize_cache_hits_and_invalidates(tmp_path, corpus, monkeypatch, ctx, segmenter,
+                                             like):
     texts = corpus.paragraphs["text"].tolist()
     lex = tmp_path / "lex.txt"
     lex.write_bytes((LEXICON_DIR / "userdict.txt").read_bytes())
     cache = tmp_path / "cache"
-    s = Segmenter(lexicon=lex, cache_dir=cache)
+    s = like(lexicon=lex, cache_dir=cache)
     first = s.tokenize(texts)
     assert s.cache_hit_ is False and len(list(cache.iterdir())) == 1
     assert first == [s.tokens(t) for t in texts]
 
-    s2 = Segmenter(lexicon=lex, cache_dir=cache)
+    s2 = like(lexicon=lex, cache_dir=cache)
 
     def boom(self, text):
         raise AssertionError("segmented despite a cache hit")
@@ -340,16 +310,17 @@ def test_tokenize_cache_hits_and_invalidates(tmp_path, corpus, monkeypatch):
         second = s2.tokenize(texts)
     assert s2.cache_hit_ is True and second == first
 
-    assert Segmenter()._cache_path(texts).parent == config.PATHS.cache / "segment"
+    assert segmenter._cache_path(texts).parent == ctx.paths.cache / "segment"
     key = s2.cache_key(texts)
-    assert Segmenter(lexicon=lex, cache_dir=cache).cache_key(texts[:-1]) != key
-    assert Segmenter(lexicon=lex, cache_dir=cache).cache_key(texts[:-1] + [texts[-1] + "。"]) != key
-    assert Segmenter(lexicon=lex, cache_dir=cache, min_len=1).cache_key(texts) != key
-    assert Segmenter(lexicon=lex, cache_dir=cache, places="keep").cache_key(texts) != key
-    assert Segmenter(lexicon=lex, cache_dir=cache,
-                     stopwords={"general": STOP_DIR / "general.txt"}).cache_key(texts) != key
+    assert like(lexicon=lex, cache_dir=cache).cache_key(texts[:-1]) != key
+    assert like(lexicon=lex, cache_dir=cache).cache_key(texts[:-1] + [texts[-1] + "。"]) != key
+    assert like(lexicon=lex, cache_dir=cache, min_len=1).cache_key(texts) != key
+    assert like(lexicon=lex, cache_dir=cache, places="keep").cache_key(texts) != key
+    assert like(lexicon=lex, cache_dir=cache, gazetteer=None).cache_key(texts) != key
+    assert like(lexicon=lex, cache_dir=cache,
+                stopwords={"general": STOP_DIR / "general.txt"}).cache_key(texts) != key
     lex.write_bytes(lex.read_bytes() + "测试词 1 n\n".encode())
-    changed = Segmenter(lexicon=lex, cache_dir=cache)
+    changed = like(lexicon=lex, cache_dir=cache)
     assert changed.cache_key(texts) != key
     changed.tokenize(texts)
     assert changed.cache_hit_ is False
@@ -406,12 +377,16 @@ def test_formula_spans_point_into_the_text():
 
 
 # ----------------------------------------------------------------- audit
-def test_write_outputs_and_headline_numbers(tmp_path, corpus, seg):
-    paths = segment.write_outputs(corpus.paragraphs, tmp_path, seg)
-    names = {p.name for p in paths}
-    assert {"segmentation_audit.csv", "segmentation_audit_filters.csv",
-            "segmentation_audit_stopwords.csv", "segmentation_audit_samples.csv"} <= names
-    audit = pd.read_csv(tmp_path / "segmentation_audit.csv").set_index("term")
+def test_stage_writes_the_audit_tables_and_headline_numbers(ctx, params, corpus, seg):
+    result = stage.prepare(ctx)
+    assert result.backend == ctx.segmenter.backend_ == params.segment.backend
+    paths = stage.write(ctx)
+    assert [p.name for p in paths] == [
+        "segmentation_audit.csv", "segmentation_audit_filters.csv",
+        "segmentation_audit_stopwords.csv", "segmentation_audit_places.csv",
+        "segmentation_audit_samples.csv"]
+    assert all(p.parent == ctx.paths.results for p in paths)
+    audit = pd.read_csv(paths[0]).set_index("term")
     assert len(audit) == len(seg.lexicon_)
     for term in CORE:
         assert audit.loc[term, "plain_whole"] == 0
@@ -421,17 +396,31 @@ def test_write_outputs_and_headline_numbers(tmp_path, corpus, seg):
         t.count("矛盾纠纷") for t in corpus.paragraphs["text"])
     n_duoyuan = sum(t.count("多元化解") - t.count("多元化解决") for t in corpus.paragraphs["text"])
     assert audit.loc["多元化解", "corpus_count"] == n_duoyuan == 6
-    filt = pd.read_csv(tmp_path / "segmentation_audit_filters.csv").set_index("step")
+    filt = pd.read_csv(paths[1]).set_index("step")
     n_words = sum(len(seg.words(t)) for t in corpus.paragraphs["text"])
     assert filt["words"].sum() == n_words
     assert filt.loc["keep", "words"] == sum(len(seg.tokens(t)) for t in corpus.paragraphs["text"])
     assert 0 < filt.loc["place", "share_of_words"] < 0.05
-    sw = pd.read_csv(tmp_path / "segmentation_audit_stopwords.csv").set_index("layer")
+    sw = pd.read_csv(paths[2]).set_index("layer")
     assert sw.loc["domain", "tokens_removed"] == filt.loc["stopword:domain", "words"]
     assert sw.loc["general", "layer_size"] == len(seg.stopword_layers_["general"])
-    samples = pd.read_csv(tmp_path / "segmentation_audit_samples.csv")
+    places = pd.read_csv(paths[3])
+    assert places["count"].sum() == filt.loc["place", "words"]
+    samples = pd.read_csv(paths[4])
     assert len(samples) >= 10 and (samples["plain_jieba"] != samples["ours"]).all()
-    # deterministic bytes
-    again = segment.write_outputs(corpus.paragraphs, tmp_path / "again", seg)
+    # the tables prepare() returns are the ones written
+    for table, path in zip([result.audit, result.filters, result.stopwords, result.places,
+                            result.samples], paths):
+        assert len(table) == len(pd.read_csv(path))
+    # deterministic bytes, from a fresh context (a new segmenter)
+    again = stage.write(RunContext(params, ctx.out / "again"))
     for p, q in zip(paths, again):
         assert p.read_bytes() == q.read_bytes()
+
+
+def test_cache_key_hashes_only_the_code_that_decides_tokens():
+    from analysis.segment.segmenter import TOKEN_CODE
+
+    assert {p.name for p in TOKEN_CODE} == {"segmenter.py", "backends.py", "rules.py",
+                                            "wordlists.py"}
+    assert all(p.parent.name == "segment" and p.exists() for p in TOKEN_CODE)

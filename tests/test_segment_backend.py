@@ -20,13 +20,21 @@ def texts(corpus):
 
 
 @pytest.fixture(scope="module")
-def jieba_seg():
-    return Segmenter(cache_dir=False, backend="jieba")
+def like(segmenter):
+    """A segmenter like the run's (``[segment]``) with some arguments changed, no cache."""
+    def make(**changes) -> Segmenter:
+        return Segmenter(**{**segmenter.get_params(), "cache_dir": False, **changes})
+    return make
 
 
 @pytest.fixture(scope="module")
-def rjieba_seg():
-    return Segmenter(cache_dir=False, backend="rjieba")
+def jieba_seg(like):
+    return like(backend="jieba")
+
+
+@pytest.fixture(scope="module")
+def rjieba_seg(like):
+    return like(backend="rjieba")
 
 
 def test_rjieba_equals_jieba_on_the_whole_corpus(texts, jieba_seg, rjieba_seg):
@@ -47,9 +55,9 @@ def test_rjieba_equals_jieba_on_the_whole_corpus(texts, jieba_seg, rjieba_seg):
 
 
 @pytest.mark.parametrize("places", ["placeholder", "keep"])
-def test_rjieba_equals_jieba_for_other_place_modes(texts, places):
-    a = Segmenter(cache_dir=False, places=places)
-    b = Segmenter(cache_dir=False, places=places, backend="rjieba")
+def test_rjieba_equals_jieba_for_other_place_modes(texts, places, like):
+    a = like(places=places, backend="jieba")
+    b = like(places=places, backend="rjieba")
     assert [b.tokens(t) for t in texts] == [a.tokens(t) for t in texts]
     assert [b.explain(t) for t in texts[:50]] == [a.explain(t) for t in texts[:50]]
 
@@ -66,8 +74,8 @@ def test_texts_jieba_rs_cannot_settle_go_to_jieba():
     # "5G" is an ASCII dictionary word (posseg tags it by how the route reached
     # it); "COVID-19" contains "-", outside posseg's Han blocks.
     lex = [("5G", 50, "nz"), ("COVID-19", 50, "nz"), ("综治中心", 5, "nt")]
-    a = Segmenter(lexicon=lex, stopwords=False, min_len=1, cache_dir=False)
-    b = Segmenter(lexicon=lex, stopwords=False, min_len=1, cache_dir=False, backend="rjieba")
+    a = Segmenter(lexicon=lex, min_len=1)
+    b = Segmenter(lexicon=lex, min_len=1, backend="rjieba")
     texts = ["建设5G网络和综治中心", "抗击COVID-19疫情", "5 G 与 ABC", "综治中心2024年建成"]
     for t in texts:
         assert b.words(t) == a.words(t)
@@ -76,35 +84,34 @@ def test_texts_jieba_rs_cannot_settle_go_to_jieba():
     assert ("COVID-19", "nz") not in a.words("抗击COVID-19疫情")
 
 
-def test_auto_and_explicit_fallbacks(caplog):
-    auto = Segmenter(cache_dir=False, backend="auto")
+def test_auto_and_explicit_fallbacks(caplog, like):
+    auto = like(backend="auto")
     auto._setup()
     assert auto.backend_ == "rjieba"
     with caplog.at_level(logging.WARNING, logger="analysis.segment"):
-        hmm_auto = Segmenter(cache_dir=False, backend="auto", hmm=True)
+        hmm_auto = like(backend="auto", hmm=True)
         hmm_auto._setup()
     assert hmm_auto.backend_ == "jieba" and "HMM" in caplog.text
     with pytest.warns(BackendFallbackWarning, match="HMM"):
-        forced = Segmenter(cache_dir=False, backend="rjieba", hmm=True)
+        forced = like(backend="rjieba", hmm=True)
         forced._setup()
     assert forced.backend_ == "jieba"
     text = "各地坚持和发展新时代枫桥经验,网格员化解矛盾纠纷。"
-    assert forced.tokens(text) == Segmenter(cache_dir=False, hmm=True).tokens(text)
+    assert forced.tokens(text) == like(backend="jieba", hmm=True).tokens(text)
     with pytest.warns(BackendFallbackWarning, match="frequency 0"):
-        zero = Segmenter(lexicon=[("枫桥经验", 0, "nz")], cache_dir=False, backend="rjieba")
+        zero = like(lexicon=[("枫桥经验", 0, "nz")], backend="rjieba")
         zero._setup()
     assert zero.backend_ == "jieba"
 
 
 def test_unknown_backend_is_refused():
     with pytest.raises(ValueError, match="backend"):
-        Segmenter(backend="pkuseg", cache_dir=False).tokens("平安建设")
+        Segmenter(backend="pkuseg").tokens("平安建设")
 
 
 def test_private_instances_and_default_state_untouched():
-    a = Segmenter(lexicon=[("测试专用词语", 9, "n")], stopwords=False, cache_dir=False,
-                  backend="rjieba")
-    b = Segmenter(lexicon=False, stopwords=False, cache_dir=False, backend="rjieba")
+    a = Segmenter(lexicon=[("测试专用词语", 9, "n")], backend="rjieba")
+    b = Segmenter(backend="rjieba")
     a._setup()
     b._setup()
     assert a.rjieba_.rj is not b.rjieba_.rj

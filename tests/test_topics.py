@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -11,8 +12,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import config
+from analysis import io
 from analysis import topics as T
+from analysis.context import RunContext
+from analysis.evidence import evidence_label
+from analysis.plots.topics import _order_articles
+from analysis.topics import cache, stage
+from analysis.topics.select import SELECT_K_CODE
+from analysis.topics.stability import STABILITY_CODE, cosine
 
 DATA = Path(__file__).parent / "data"
 FAST = dict(no_below=1, no_above=1.0, passes=10, iterations=100)  # fixture models
@@ -20,7 +27,8 @@ FAST = dict(no_below=1, no_above=1.0, passes=10, iterations=100)  # fixture mode
 
 @pytest.fixture(scope="module")
 def frame(corpus, params):
-    return T.paragraph_documents(corpus.paragraphs, params["topics"]["include_headings"])
+    return T.paragraph_documents(corpus.paragraphs,
+                                 include_headings=params.topics.include_headings)
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +38,7 @@ def docs(frame, segmenter):
 
 @pytest.fixture(scope="module")
 def model(params, docs):
-    return T.model_from_params(params["topics"]).fit(docs)
+    return T.model_from_params(params.topics).fit(docs)
 
 
 def planted_corpus(vocabulary: set[str], n_docs: int = 100, length: int = 25,
@@ -76,21 +84,21 @@ def test_documents_are_body_paragraphs_of_text_articles(frame, corpus, docs, mod
 
 
 def test_same_seed_gives_identical_matrices(params, docs, model):
-    again = T.model_from_params(params["topics"]).fit(docs)
+    again = T.model_from_params(params.topics).fit(docs)
     assert again.vocab_ == model.vocab_
     np.testing.assert_array_equal(again.topic_word_, model.topic_word_)
     np.testing.assert_array_equal(again.doc_topic_, model.doc_topic_)
 
 
 def test_different_seed_gives_different_but_matched_topics(params, docs, model):
-    p = params["topics"]
-    other = T.model_from_params(p, random_state=p["random_state"] + 1).fit(docs)
+    p = params.topics
+    other = T.model_from_params(p, random_state=p.random_state + 1).fit(docs)
     assert not np.allclose(other.topic_word_, model.topic_word_, atol=1e-3)
     bg = T.background(model)
     perm, sim = T.match_topics(model.topic_word_, other.topic_word_, bg)
     assert sorted(perm) == list(range(model.num_topics))
     # Centred cosine of all pairs averages about 0; matched pairs are well above it.
-    chance = T._cosine(model.topic_word_ - bg, other.topic_word_ - bg).mean()
+    chance = cosine(model.topic_word_ - bg, other.topic_word_ - bg).mean()
     assert abs(chance) < 0.1
     assert sim.mean() > chance + 0.2
     # Matching undoes a permutation exactly.
@@ -121,12 +129,12 @@ def test_relevance_and_frex_by_hand():
 
 
 def test_topic_terms_lists_three_rankings(model, params):
-    p = params["topics"]
-    terms = T.topic_terms(model, p["top_n"], p["relevance_lambda"], p["frex_weight"])
-    assert len(terms) == 3 * model.num_topics * p["top_n"]
+    p = params.topics
+    terms = T.topic_terms(model, n=p.top_n, lam=p.relevance_lambda, frex_weight=p.frex_weight)
+    assert len(terms) == 3 * model.num_topics * p.top_n
     prob = terms[terms["method"] == "prob"]
     for k, g in prob.groupby("topic"):
-        assert list(g["term"]) == model.top_words(p["top_n"])[k]
+        assert list(g["term"]) == model.top_words(p.top_n)[k]
         assert g["prob"].is_monotonic_decreasing
     # FREX favours words exclusive to the topic: its top words are less shared.
     excl = model.topic_word_ / model.topic_word_.sum(axis=0)
@@ -145,7 +153,7 @@ def prevalence(model, frame, docs, corpus, segmenter):
     para = T.paragraph_topics(model, frame, docs)
     arts = corpus.articles
     titles = T.title_topics(model, arts, segmenter.tokenize(arts["title"].tolist()))
-    return para, T.article_topics(para, arts, titles)
+    return para, T.article_topics(para, arts, title_rows=titles)
 
 
 def test_article_prevalence_is_token_weighted_mean(prevalence, corpus, model):
@@ -176,16 +184,17 @@ def test_title_inference_for_every_title_only_article(prevalence, model):
 
 def test_exemplars_quote_paragraphs_verbatim(prevalence, frame, corpus, params, model):
     para, _ = prevalence
-    p = params["topics"]
-    ex = T.exemplars(para, frame, corpus.articles, p["n_exemplars"], p["exemplar_min_tokens"])
-    assert len(ex) == model.num_topics * p["n_exemplars"]
+    p = params.topics
+    ex = T.exemplars(para, frame, corpus.articles, n=p.n_exemplars,
+                     min_tokens=p.exemplar_min_tokens)
+    assert len(ex) == model.num_topics * p.n_exemplars
     texts = corpus.paragraphs.set_index(["article_id", "para_id"])["text"]
     titles = corpus.articles.set_index("article_id")["title"]
     for r in ex.itertuples():
         assert r.text == texts[(r.article_id, r.para_id)]
         assert r.title == titles[r.article_id]
-        assert r.n_tokens >= p["exemplar_min_tokens"]
-        eligible = para[para["n_tokens"] >= p["exemplar_min_tokens"]]
+        assert r.n_tokens >= p.exemplar_min_tokens
+        eligible = para[para["n_tokens"] >= p.exemplar_min_tokens]
         if r.rank == 1:
             assert r.proportion == eligible[f"topic_{r.topic}"].max()
 
@@ -194,40 +203,40 @@ def test_heatmap_order_uses_tier_when_present():
     at = pd.DataFrame({"article_id": [1, 2, 3, 4], "title": list("abcd"),
                        "section": ["other_units", "party_committees", "party_committees",
                                    "political_legal_organs"]})
-    assert list(T._order_articles(at)["article_id"]) == [2, 3, 4, 1]
+    assert list(_order_articles(at)["article_id"]) == [2, 3, 4, 1]
     at["tier"] = ["city", "grassroots", "city", None]
-    assert list(T._order_articles(at)["article_id"]) == [3, 2, 4, 1]
+    assert list(_order_articles(at)["article_id"]) == [3, 2, 4, 1]
 
 
 # --------------------------------------------------------------------------
 # Labels
 # --------------------------------------------------------------------------
 
-def test_labels_still_fit_the_fitted_topics(model, params):
+def test_labels_still_fit_the_fitted_topics(model, params, ctx):
     """Fails loudly when the model changed: relabel data/topic_labels.toml by hand."""
-    p = params["topics"]
-    labels = T.load_labels(config.resolve(p["labels"]))
-    matched = T.check_labels(model, labels, p["label_min_overlap"])
+    p = params.topics
+    labels = T.load_labels(ctx.input(p.labels))
+    matched = T.check_labels(model, labels, min_overlap=p.label_min_overlap)
     assert len(matched) == model.num_topics
     assert sorted(matched["label_id"]) == list(range(model.num_topics))
-    assert (matched["overlap"] >= p["label_min_overlap"]).all()
+    assert (matched["overlap"] >= p.label_min_overlap).all()
 
 
-def test_label_matching_follows_words_and_refuses_misfits(model, params):
-    p = params["topics"]
-    labels = T.load_labels(config.resolve(p["labels"]))
+def test_label_matching_follows_words_and_refuses_misfits(model, params, ctx):
+    p = params.topics
+    labels = T.load_labels(ctx.input(p.labels))
     reordered = dict(labels, topic=labels["topic"][::-1])
-    a = T.check_labels(model, labels, p["label_min_overlap"])
-    b = T.check_labels(model, reordered, p["label_min_overlap"])
+    a = T.check_labels(model, labels, min_overlap=p.label_min_overlap)
+    b = T.check_labels(model, reordered, min_overlap=p.label_min_overlap)
     pd.testing.assert_frame_equal(a, b)
     # Words from nowhere in the model's top lists: no topic fits.
     vocab = sorted(set(model.vocab_) - {w for t in model.top_words(50) for w in t})
     bogus = [dict(t, top_words=vocab[10 * i:10 * i + 10]) for i, t in enumerate(labels["topic"])]
     with pytest.raises(T.LabelMismatchError, match="relabel"):
-        T.check_labels(model, dict(labels, topic=bogus), p["label_min_overlap"])
+        T.check_labels(model, dict(labels, topic=bogus), min_overlap=p.label_min_overlap)
     fewer = labels["topic"][:-1]
     with pytest.raises(T.LabelMismatchError, match=f"labels {len(fewer)} topics"):
-        T.check_labels(model, dict(labels, topic=fewer), p["label_min_overlap"])
+        T.check_labels(model, dict(labels, topic=fewer), min_overlap=p.label_min_overlap)
 
 
 # --------------------------------------------------------------------------
@@ -264,9 +273,8 @@ def test_select_k_same_table_for_one_and_two_workers(planted, tmp_path):
 # pyLDAvis and the written outputs
 # --------------------------------------------------------------------------
 
-def test_ldavis_page_opens_offline_with_model_order(model, tmp_path):
-    path = T.ldavis_html(model, tmp_path / "ldavis.html")
-    page = path.read_text(encoding="utf-8")
+def test_ldavis_page_opens_offline_with_model_order(model):
+    page = T.ldavis_page(model)
     remote_script = re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']?\s*(https?:)?//", re.I)
     remote_css = re.compile(r"<link[^>]*\bhref\s*=\s*[\"']?\s*(https?:)?//", re.I)
     assert not remote_script.search(page)
@@ -280,30 +288,106 @@ def test_ldavis_page_opens_offline_with_model_order(model, tmp_path):
     assert "page topic <i>n</i> is model topic" in page
 
 
-def test_write_outputs_small_grid(corpus, params, segmenter, tmp_path):
-    k = params["topics"]["num_topics"]
-    small = dict(params, topics=dict(params["topics"], k_range=[k, k + 1], k_seeds=[11, 22]))
-    paths = T.write_outputs(corpus, small, tmp_path / "results", tmp_path / "figures",
-                            tokenize=segmenter.tokenize, cache_dir=tmp_path / "cache", n_jobs=2)
+def test_cache_keys_hash_only_the_code_that_computes_them(tmp_path, monkeypatch):
+    """Editing a caption or a table writer keeps the K sweep's cache; editing its code does not."""
+    pkg = Path(T.__file__).parent
+    copy = tmp_path / "topics"
+    shutil.copytree(pkg, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "_HERE", copy)
+    payload = {"docs": [["调解", "纠纷"]], "ks": [4, 5]}
+
+    def keys():
+        return (cache.cache_key(payload, files=SELECT_K_CODE),
+                cache.cache_key(payload, files=STABILITY_CODE))
+
+    before = keys()
+    for name in ("stage.py", "ldavis.py", "tables.py", "results.py", "labels.py"):
+        with open(copy / name, "a", encoding="utf-8") as fh:
+            fh.write("\n# a new caption\n")
+    assert keys() == before
+    with open(copy / "select.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# changed\n")
+    after = keys()
+    assert after[0] != before[0] and after[1] == before[1]
+    with open(copy / "model.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# changed\n")
+    assert keys()[1] != before[1]
+    assert cache.cache_key(dict(payload, ks=[4]), files=SELECT_K_CODE) != after[0]
+
+
+@pytest.fixture(scope="module")
+def small(ctx):
+    """A context with a two-K, two-seed sweep, writing where the module's context does."""
+    k = ctx.params.topics.num_topics
+    params = ctx.params.replace({"topics.k_range": [k, k + 1], "topics.k_seeds": [11, 22]})
+    return RunContext(params, ctx.out)
+
+
+@pytest.fixture(scope="module")
+def written(small):
+    res = stage.prepare(small)
+    return res, stage.write_results(small, res)
+
+
+def test_write_small_grid(small, written):
+    res, paths = written
+    k = small.params.topics.num_topics
     names = {p.name for p in paths}
     for stem in ("topics_k_diagnostics", "topic_top_words", "article_topic_heatmap"):
-        assert {f"{stem}.png", f"{stem}.pdf"} <= names
+        assert {f"{stem}.{fmt}" for fmt in small.params.figures.formats} <= names
     assert "topics_ldavis.html" in names
-    res = tmp_path / "results"
-    ks = pd.read_csv(res / "topics_k_selection.csv")
+    assert {io.OUTPUTS[role] for role in T.TABLES.values()} <= names
+    out = small.paths.results
+    ks = pd.read_csv(out / "topics_k_selection.csv")
     assert list(ks["k"]) == [k, k + 1] and list(ks["chosen"]) == [True, False]
-    arts = pd.read_csv(res / "article_topics.csv")
+    arts = pd.read_csv(out / "article_topics.csv")
     assert len(arts) == 75
     assert set(arts.loc[arts["article_id"] <= 20, "evidence"]) == {"text"}
     assert set(arts.loc[arts["article_id"] > 20, "evidence"]) == {"title"}
-    terms = pd.read_csv(res / "topic_terms.csv")
+    terms = pd.read_csv(out / "topic_terms.csv")
     assert terms["label"].notna().all() and terms["gloss"].notna().all()
-    ex = pd.read_csv(res / "topic_exemplars.csv")
+    ex = pd.read_csv(out / "topic_exemplars.csv")
     assert {"article_id", "title", "text", "label"} <= set(ex.columns)
-    # Same inputs, same bytes.
-    again = T.write_outputs(corpus, small, tmp_path / "r2", tmp_path / "f2",
-                            tokenize=segmenter.tokenize, cache_dir=tmp_path / "cache", n_jobs=1)
-    for p in again:
+    # Captions come from the corpus's coverage, not from facts about one compilation.
+    page = (small.paths.figures / "topics_ldavis.html").read_text(encoding="utf-8")
+    assert evidence_label("text", small.coverage) in page
+    assert "1–20" not in page
+
+
+def test_read_results_rebuilds_what_build_returned(small, written):
+    res, _ = written
+    back = T.read_results(small.paths.results)
+    assert back.model is None and res.model is not None
+    assert back.num_topics == res.num_topics == small.params.topics.num_topics
+    for name in T.TABLES:
+        pd.testing.assert_frame_equal(getattr(back, name), getattr(res, name),
+                                      check_exact=True, obj=name)
+    assert back == res
+
+
+def test_title_topics_cover_every_title(small, written, articles):
+    """Title-level prevalence rests on every TOC title, from the CSV as from the object."""
+    res, _ = written
+    back = T.read_results(small.paths.results)
+    tt = back.title_topics
+    assert list(tt["article_id"]) == list(articles["article_id"])
+    assert (tt["evidence"] == "title").all()
+    cols = T.topic_columns(back.num_topics)
+    assert np.isfinite(tt[cols].to_numpy()).all()
+    # Title-only articles take exactly these rows in article_topics.
+    at = back.article_topics[back.article_topics["evidence"] == "title"]
+    pd.testing.assert_frame_equal(
+        at[["article_id", "n_tokens", *cols]].reset_index(drop=True),
+        tt[tt["article_id"].isin(at["article_id"])][["article_id", "n_tokens", *cols]]
+        .reset_index(drop=True))
+
+
+def test_same_inputs_same_bytes(small, written, tmp_path):
+    res, paths = written
+    again = RunContext(small.params, tmp_path)
+    # Share the sweep's cache and the segmenter's; the model and tables are recomputed.
+    shutil.copytree(small.paths.cache, again.paths.cache)
+    for p in stage.write(again):
         if p.suffix in (".csv", ".html"):
-            assert p.read_bytes() == (p.parent.parent / ("results" if p.suffix == ".csv"
-                                      else "figures") / p.name).read_bytes(), p.name
+            ref = (small.paths.results if p.suffix == ".csv" else small.paths.figures) / p.name
+            assert p.read_bytes() == ref.read_bytes(), p.name

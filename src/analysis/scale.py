@@ -96,7 +96,7 @@ def _worker_segmenter(segmenter):
 
 
 # --------------------------------------------------------------------------- tasks
-def run_tasks(func: Callable, jobs: Sequence, n_jobs: int = 1,
+def run_tasks(func: Callable, jobs: Sequence, *, n_jobs: int = 1,
               scheduler: str | None = None) -> list:
     """``[func(job) for job in jobs]``, possibly in parallel; results in job order.
 
@@ -136,7 +136,7 @@ def _tokens_chunk(job) -> list[list[str]]:
     return [seg.tokens(t) for t in texts]
 
 
-def segment_parallel(texts: Sequence[str], segmenter, n_jobs: int = 2,
+def segment_parallel(texts: Sequence[str], segmenter, *, n_jobs: int = 2,
                      chunk_size: int = 2000, scheduler: str | None = None) -> list[list[str]]:
     """``segmenter.tokens`` of every text, in input order, over worker processes.
 
@@ -146,11 +146,12 @@ def segment_parallel(texts: Sequence[str], segmenter, n_jobs: int = 2,
     if scheduler is None:
         _worker_segmenter(segmenter)
     jobs = [(segmenter, texts[i:i + chunk_size]) for i in range(0, len(texts), chunk_size)]
-    return [toks for chunk in run_tasks(_tokens_chunk, jobs, n_jobs, scheduler) for toks in chunk]
+    chunks = run_tasks(_tokens_chunk, jobs, n_jobs=n_jobs, scheduler=scheduler)
+    return [toks for chunk in chunks for toks in chunk]
 
 
 # --------------------------------------------------------------------------- synthetic corpus
-def synthetic_corpus(paragraphs: Sequence[str], size_bytes: int, path: str | os.PathLike,
+def synthetic_corpus(paragraphs: Sequence[str], size_bytes: int, path: str | os.PathLike, *,
                      seed: int) -> Path:
     """Write a corpus of about ``size_bytes`` by resampling ``paragraphs``.
 
@@ -254,10 +255,12 @@ class TokenStore:
 
     @property
     def n_docs(self) -> int:
+        """Documents (lines) in the store."""
         return sum(s["n_docs"] for s in self.manifest["shards"])
 
     @property
     def n_windows(self) -> int:
+        """Sentence windows in the store."""
         return sum(s["n_windows"] for s in self.manifest["shards"])
 
     @staticmethod
@@ -286,7 +289,7 @@ class TokenStore:
         return self.n_docs
 
 
-def tokenize_file(src: str | os.PathLike, out_dir: str | os.PathLike, segmenter,
+def tokenize_file(src: str | os.PathLike, out_dir: str | os.PathLike, segmenter, *,
                   n_jobs: int = 1, block_bytes: int = 4 << 20, compress: bool = True,
                   scheduler: str | None = None) -> TokenStore:
     """Segment a one-document-per-line file into a :class:`TokenStore`.
@@ -311,7 +314,7 @@ def tokenize_file(src: str | os.PathLike, out_dir: str | os.PathLike, segmenter,
     suffix = ".txt.gz" if compress else ".txt"
     jobs = [(segmenter, str(src), a, b, str(out / f"tokens-{i:05d}{suffix}"))
             for i, (a, b) in enumerate(byte_ranges(src, block_bytes))]
-    shards = run_tasks(_segment_range, jobs, n_jobs, scheduler)
+    shards = run_tasks(_segment_range, jobs, n_jobs=n_jobs, scheduler=scheduler)
     manifest = {"format": "sentence-tokens/1", "source": src.name,
                 "source_bytes": os.path.getsize(src), "shards": shards}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False),
@@ -320,7 +323,7 @@ def tokenize_file(src: str | os.PathLike, out_dir: str | os.PathLike, segmenter,
 
 
 # --------------------------------------------------------------------------- gensim
-def build_dictionary(store: TokenStore, no_below: int = 5, no_above: float = 0.5,
+def build_dictionary(store: TokenStore, *, no_below: int = 5, no_above: float = 0.5,
                      keep_n: int | None = 100_000, prune_at: int | None = 2_000_000):
     """gensim ``Dictionary`` built from the stream, then ``filter_extremes``."""
     from gensim.corpora import Dictionary
@@ -346,7 +349,7 @@ class BowCorpus:
         return len(self.store)
 
 
-def train_lda(store: TokenStore, dictionary, num_topics: int = 20, chunksize: int = 2000,
+def train_lda(store: TokenStore, dictionary, *, num_topics: int = 20, chunksize: int = 2000,
               passes: int = 1, iterations: int = 50, random_state: int = 0,
               alpha="symmetric", eta=None):
     """gensim ``LdaModel`` (single process, online VB) trained from the stream."""
@@ -394,21 +397,22 @@ def _shard_counts(job) -> WindowCounts:
     return window_counts((s for doc in TokenStore.read_shard(shard) for s in doc), vocab)
 
 
-def cooccurrence_counts(store: TokenStore, vocab: Sequence[str], n_jobs: int = 1,
+def cooccurrence_counts(store: TokenStore, vocab: Sequence[str], *, n_jobs: int = 1,
                         scheduler: str | None = None) -> WindowCounts:
     """Sentence-window counts of a store, one shard per task, summed."""
     vocab = list(vocab)
-    parts = run_tasks(_shard_counts, [(str(s), vocab) for s in store.shards], n_jobs, scheduler)
+    parts = run_tasks(_shard_counts, [(str(s), vocab) for s in store.shards], n_jobs=n_jobs,
+                      scheduler=scheduler)
     total = WindowCounts(0, sparse.csr_matrix((len(vocab), len(vocab)), dtype=np.int64))
     for part in parts:
         total = total + part
     return total
 
 
-def cooccurrence_table(counts: WindowCounts, vocab: Sequence[str], keywords: Iterable[str],
+def cooccurrence_table(counts: WindowCounts, vocab: Sequence[str], keywords: Iterable[str], *,
                        min_count: int = 1) -> pd.DataFrame:
     """Keyword pairs with their measures, as :func:`analysis.cooccur.cooccurrence` gives them."""
-    from .cooccur import association
+    from .cooccur.measures import association
 
     index = {t: i for i, t in enumerate(vocab)}
     kw = np.array(sorted(set(keywords)), dtype=object)

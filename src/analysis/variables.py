@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["collect", "macro_name", "to_tex", "write_outputs"]
+__all__ = ["collect", "macro_name", "prepare", "to_tex", "write"]
 
 _LATEX_ESCAPES = {"%": r"\%", "&": r"\&", "#": r"\#", "_": r"\_", "$": r"\$"}
 
@@ -128,9 +128,14 @@ def to_tex(values: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_outputs(results_dir: str | Path, params: dict | None = None) -> list[Path]:
-    """Write ``variables.json`` and ``variables.tex`` into ``results_dir``."""
-    results_dir = Path(results_dir)
+def prepare(ctx) -> dict[str, str]:
+    """The citable numbers of a run, read from its ``results/``."""
+    return collect(ctx.paths.results)
+
+
+def write(ctx) -> list[Path]:
+    """Write ``variables.json`` and ``variables.tex`` into the run's ``results/``."""
+    results_dir = ctx.paths.results
     values = collect(results_dir)
     json_path = results_dir / "variables.json"
     tex_path = results_dir / "variables.tex"

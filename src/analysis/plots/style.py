@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 __all__ = [
-    "CJK_FONT_FILE", "MissingGlyphError", "cjk_font_path", "evidence_label",
+    "CJK_FONT_FILE", "MissingGlyphError", "cjk_font_path", "show",
     "save", "setup_style", "style",
 ]
 
@@ -91,15 +91,6 @@ def style():
         yield
 
 
-def evidence_label(level: str) -> str:
-    """The caption tag a figure must carry about the text it stands on."""
-    return {
-        "text": "text-level: article bodies (articles 1–20; 20 truncated)",
-        "title": "title-level: table-of-contents titles only",
-        "mixed": "mixed: bodies where available, titles elsewhere",
-    }[level]
-
-
 def _check_glyphs(caught: list[warnings.WarningMessage], where: str) -> None:
     missing = [str(w.message) for w in caught
                if "missing from" in str(w.message) or "Glyph" in str(w.message)]
@@ -107,7 +98,8 @@ def _check_glyphs(caught: list[warnings.WarningMessage], where: str) -> None:
         raise MissingGlyphError(f"{where}: " + "; ".join(sorted(set(missing))))
 
 
-def save(fig, path: str | Path, formats: tuple[str, ...] = ("png", "pdf")) -> list[Path]:
+def save(fig, path: str | Path, formats: tuple[str, ...] = ("png", "pdf"),
+         dpi: int = 300) -> list[Path]:
     """Save ``fig`` as ``path.<fmt>`` for each format and close it.
 
     Raises
@@ -118,13 +110,29 @@ def save(fig, path: str | Path, formats: tuple[str, ...] = ("png", "pdf")) -> li
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     written = []
-    for fmt in formats:
-        out = path.with_suffix(f".{fmt}")
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            fig.savefig(out, format=fmt, metadata=STABLE_METADATA.get(fmt),
-                        dpi=300 if fmt == "png" else None)
-        _check_glyphs(caught, str(out))
-        written.append(out)
+    # Font embedding, tight bounding box and dpi are read when the file is written,
+    # so saving applies the project style whatever the caller's rcParams are.
+    with style():
+        for fmt in formats:
+            out = path.with_suffix(f".{fmt}")
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                fig.savefig(out, format=fmt, metadata=STABLE_METADATA.get(fmt),
+                            dpi=dpi if fmt == "png" else None)
+            _check_glyphs(caught, str(out))
+            written.append(out)
     plt.close(fig)
     return written
+
+
+def show(fig, dpi: int = 150):
+    """A figure as an inline PNG for a notebook (the Agg backend shows nothing by itself)."""
+    import io
+
+    from IPython.display import Image
+
+    buf = io.BytesIO()
+    with style():
+        fig.savefig(buf, format="png", dpi=dpi, metadata=STABLE_METADATA["png"])
+    plt.close(fig)
+    return Image(data=buf.getvalue(), format="png")

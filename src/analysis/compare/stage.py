@@ -1,0 +1,232 @@
+"""The compare stage: group comparisons of the run's corpus, tables and figures.
+
+:func:`prepare` gathers what both notebooks 04/05 and :func:`write` use: the
+articles with their unit columns (``ctx.corpus``), tokens from the run's one
+segmenter (``ctx.segmenter``), the topic stage's results (read from the run's
+results folder), the actor lexicon and the bootstrap settings of ``[compare]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from .. import io
+from ..evidence import Coverage, coverage, evidence_label
+from ..plots.compare import (draw_actor_mentions, draw_correspondence, draw_difference,
+                             draw_keyness, draw_topic_prevalence)
+from ..segment import formulas
+from ..topics import TopicResults, read_results
+from .actors import (actor_difference, actor_keywords, actor_mentions, actor_topics,
+                     load_actors, title_actor_mentions)
+from .correspondence import correspondence
+from .groups import best_covered_groups, slug
+from .keyness import keyness, keyness_article_check
+from .prevalence import (key_differences, prevalence_difference, topic_label_map,
+                         topic_prevalence)
+from .terms import formulas_by_group, formulas_near, term_by_article, term_mentions
+from .tokens import article_tokens, paragraph_tokens
+
+if TYPE_CHECKING:
+    from ..config import CompareParams
+    from ..context import RunContext
+
+__all__ = ["CompareInputs", "bootstrap_options", "prepare", "write"]
+
+
+def bootstrap_options(p: CompareParams) -> dict:
+    """Keywords of the cluster bootstrap (``n_boot``, ``ci``, ``min_articles``,
+    ``random_state``) from ``[compare]``."""
+    return dict(n_boot=p.n_boot, ci=p.ci, min_articles=p.min_articles_ci,
+                random_state=p.random_state)
+
+
+@dataclass(frozen=True)
+class CompareInputs:
+    """What the notebooks show and the writer writes.
+
+    Attributes
+    ----------
+    articles, paragraphs : DataFrame
+        The run's corpus, with unit columns.
+    body_tokens, title_tokens : dict
+        ``{article_id: tokens}`` of bodies (text articles) and of every title.
+    para_tokens : dict
+        ``{(article_id, para_id): tokens}``.
+    actors : DataFrame
+        The actor lexicon (:func:`~analysis.compare.actors.load_actors`).
+    topics : TopicResults or None
+        The topic stage's results; None when the results folder has none.
+    labels : dict
+        ``topic_k`` -> display label.
+    groups : tuple of str
+        The ``[compare] groups`` present as article columns.
+    pair : tuple of str
+        The two best-covered text groups of ``[compare] difference_by`` (a, b).
+    boot : dict
+        :func:`bootstrap_options`.
+    coverage : Coverage
+        Text statuses of the corpus, for evidence lines (:meth:`evidence`).
+    """
+
+    articles: pd.DataFrame
+    paragraphs: pd.DataFrame
+    body_tokens: Mapping
+    title_tokens: Mapping
+    para_tokens: Mapping
+    actors: pd.DataFrame
+    topics: TopicResults | None
+    labels: Mapping[str, str]
+    groups: tuple[str, ...]
+    pair: tuple[str, str]
+    boot: Mapping
+    coverage: Coverage
+
+    def evidence(self, level: str) -> str:
+        """The evidence line for figures at ``level`` (``"text"`` or ``"title"``)."""
+        return evidence_label(level, self.coverage)
+
+
+def prepare(ctx: RunContext) -> CompareInputs:
+    """Inputs of the compare stage from the run context."""
+    p = ctx.params.compare
+    corpus, seg = ctx.corpus, ctx.segmenter
+    arts = corpus.articles
+    results = ctx.paths.results
+    topics = (read_results(results)
+              if io.output_path(results, "paragraph_topics").exists() else None)
+    return CompareInputs(
+        articles=arts, paragraphs=corpus.paragraphs,
+        body_tokens=article_tokens(arts, seg, level="text"),
+        title_tokens=article_tokens(arts, seg, level="title"),
+        para_tokens=paragraph_tokens(corpus.paragraphs, seg),
+        actors=load_actors(ctx.input(p.actors)), topics=topics,
+        labels=topic_label_map(topics.labels) if topics is not None else {},
+        groups=tuple(g for g in p.groups if g in arts.columns),
+        pair=tuple(best_covered_groups(arts, p.difference_by)),
+        boot=bootstrap_options(p), coverage=ctx.coverage)
+
+
+def _csv(ctx: RunContext, df: pd.DataFrame, role: str, *fill: str) -> Path:
+    return ctx.write_csv(df, io.OUTPUTS[role].format(*fill))
+
+
+def _write_group(ctx: RunContext, x: CompareInputs, by: str) -> list[Path]:
+    """Tables and figures of one grouping column (every ``*_by_<by>`` output)."""
+    p, arts = ctx.params.compare, x.articles
+    cov = coverage(arts, by, x.body_tokens)
+    am = actor_mentions(arts, by, x.actors, tokens=x.body_tokens)
+    out = [_csv(ctx, cov, "coverage_by", by), _csv(ctx, am, "actor_mentions_by", by),
+           _csv(ctx, title_actor_mentions(arts, by, x.actors), "actor_mentions_titles_by", by),
+           _csv(ctx, formulas_by_group(arts, by, formulas, level="text"), "formulas_by", by),
+           _csv(ctx, formulas_by_group(arts, by, formulas, level="title"),
+                "formulas_titles_by", by)]
+    two_text = int((cov["n_text"] > 0).sum()) >= 2
+    draw = by in p.figure_groups
+    if draw:
+        out += ctx.save_figure(draw_actor_mentions(am, by, evidence=x.evidence("text")),
+                               f"actor_mentions_{by}")
+    kw_opts = dict(alpha=p.alpha, correction=p.correction)
+    if by in p.keyness_groups and two_text:
+        kw = keyness(x.body_tokens, arts, by, min_count=p.keyness_min_count, **kw_opts)
+        out.append(_csv(ctx, kw, "keyness_by", by))
+        out += ctx.save_figure(draw_keyness(kw, by, evidence=x.evidence("text"),
+                                            top_n=p.keyness_top_n), f"keyness_{by}")
+    if by in p.title_keyness_groups:
+        kwt = keyness(x.title_tokens, arts, by, level="title",
+                      min_count=p.title_keyness_min_count, **kw_opts)
+        out.append(_csv(ctx, kwt, "keyness_titles_by", by))
+        out += ctx.save_figure(draw_keyness(kwt, by, evidence=x.evidence("title"),
+                                            top_n=p.keyness_top_n), f"keyness_titles_{by}")
+    if by in p.ca_groups and two_text:
+        ca = correspondence(x.body_tokens, arts, by, n_terms=p.ca_terms)
+        out.append(_csv(ctx, ca, "correspondence", by))
+        out += ctx.save_figure(draw_correspondence(ca, by, evidence=x.evidence("text")),
+                               f"correspondence_biplot_{by}")
+    if x.topics is not None:
+        out += _write_topic_prevalence(ctx, x, by, draw=draw)
+    return out
+
+
+def _write_topic_prevalence(ctx: RunContext, x: CompareInputs, by: str, *,
+                            draw: bool) -> list[Path]:
+    """Text-level (paragraph topics) and title-level (title topics) prevalence."""
+    arts, out = x.articles, []
+    prev = topic_prevalence(x.topics.para_topics, arts, by, tokens=x.body_tokens, **x.boot)
+    tprev = topic_prevalence(x.topics.title_topics, arts, by, level="title",
+                             weight_col=None, **x.boot)
+    for level, df, role in (("text", prev, "topic_prevalence_by"),
+                            ("title", tprev, "topic_prevalence_titles_by")):
+        out.append(_csv(ctx, df, role, by))
+        if draw:
+            fig = draw_topic_prevalence(df, by, evidence=x.evidence(level),
+                                        topic_labels=x.labels)
+            out += ctx.save_figure(fig, Path(io.OUTPUTS[role].format(by)).stem)
+    return out
+
+
+def _write_differences(ctx: RunContext, x: CompareInputs) -> list[Path]:
+    """``a`` vs ``b`` of ``difference_by``: topics, actors, key words, the pattern's rate,
+    and ``compare_key_differences.csv``."""
+    p, arts = ctx.params.compare, x.articles
+    by, (a, b) = p.difference_by, x.pair
+    ab = f"{slug(a)}_vs_{slug(b)}"
+    out, kd = [], {}
+    if x.topics is not None:
+        diff = prevalence_difference(x.topics.para_topics, arts, by, a, b, **x.boot)
+        out.append(_csv(ctx, diff, "topic_prevalence_difference", ab))
+        out += ctx.save_figure(draw_difference(diff, evidence=x.evidence("text"),
+                                               topic_labels=x.labels), f"topic_difference_{ab}")
+        kd.update(key_differences(diff, topic_labels=x.labels))
+    ad = actor_difference(arts, by, a, b, x.actors, **x.boot)
+    out.append(_csv(ctx, ad, "actor_mentions_difference", ab))
+    kd.update(key_differences(ad, prefix="compareActor", item="actor", digits=1))
+    td = keyness_article_check(x.body_tokens, arts, by, a, b, n_terms=p.article_check_terms,
+                               min_count=p.keyness_min_count, alpha=p.alpha,
+                               correction=p.correction, **x.boot)
+    out.append(_csv(ctx, td, "keyness_article_check", ab))
+    kd.update(key_differences(td, prefix="compareTerm", item="term", digits=2, rank="ci"))
+    fq = p.fengqiao_pattern
+    fd = prevalence_difference(term_by_article(arts, fq), arts, by, a, b,
+                               topic_cols=["per_10k_chars"], weight_col=None, **x.boot)
+    out.append(_csv(ctx, fd.rename(columns={"topic": "measure"}).assign(pattern=fq),
+                    "fengqiao_rate_difference", ab))
+    out.append(_csv(ctx, pd.DataFrame(sorted(kd.items()), columns=["key", "value"]),
+                    "compare_key_differences"))
+    return out
+
+
+def write(ctx: RunContext) -> list[Path]:
+    """Write every comparison table and figure; return the paths written.
+
+    Per grouping column ``<g>`` of ``[compare] groups``: coverage, actor
+    mentions (bodies and titles), formulas (bodies and titles), topic prevalence
+    (text and title level), mentions of ``fengqiao_pattern``; keyness, title
+    keyness and CA for the groups listed for them. For the two best-covered
+    text groups of ``difference_by``: differences in topics, actors, key words
+    and the pattern's rate, and ``compare_key_differences.csv`` (read back by
+    :func:`~analysis.compare.prevalence.read_key_differences`). Also
+    ``actor_topics``, ``actor_keywords``, ``fengqiao_by_article`` and
+    ``fengqiao_formulas``. File names: ``io.OUTPUTS``.
+    """
+    x = prepare(ctx)
+    p, arts, paras = ctx.params.compare, x.articles, x.paragraphs
+    written: list[Path] = []
+    for by in x.groups:
+        written += _write_group(ctx, x, by)
+    written += _write_differences(ctx, x)
+    if x.topics is not None:
+        written.append(_csv(ctx, actor_topics(x.topics.para_topics, paras, x.actors),
+                            "actor_topics"))
+    written.append(_csv(ctx, actor_keywords(x.para_tokens, paras, x.actors,
+                                            top_n=p.actor_keywords_top_n), "actor_keywords"))
+    fq = p.fengqiao_pattern
+    written.append(_csv(ctx, term_by_article(arts, fq), "fengqiao_by_article"))
+    written += [_csv(ctx, term_mentions(arts, by, fq), "fengqiao_mentions_by", by)
+                for by in x.groups]
+    written.append(_csv(ctx, formulas_near(paras, fq, formulas), "fengqiao_formulas"))
+    return written

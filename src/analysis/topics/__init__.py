@@ -1,0 +1,35 @@
+"""Topic models: LDA on body paragraphs, a defensible K, labels and exemplars.
+
+The documents are the body paragraphs of the articles that have text.
+:class:`TopicModel` (``model``) wraps a single-process, seeded gensim ``LdaModel``
+in the scikit-learn style. :func:`select_k` (``select``) answers "why this K?"
+with coherence (NPMI, UMass; c_v flagged), exclusivity (``diagnostics``),
+held-out bound and stability across seeds (Hungarian-matched topics,
+``stability``). Labels come from ``data/topic_labels.toml`` (``labels``):
+:func:`check_labels` refuses them when the fitted topics no longer match.
+``tables`` computes prevalence per paragraph, title and article, exemplars and
+top terms; ``results`` assembles them (:func:`build`) and reads them back
+(:func:`read_results`); ``stage`` writes them with the figures
+(:mod:`analysis.plots.topics`) and the pyLDAvis page (``ldavis``).
+
+Topic ids are gensim's, 0-based, in every table and figure ("T0" …).
+"""
+
+from .diagnostics import coherence, exclusivity, frex, relevance
+from .labels import LabelMismatchError, check_labels, load_labels, match_labels
+from .ldavis import ldavis_page
+from .model import MODEL_KEYS, TopicModel, model_from_params, model_kwargs
+from .results import TABLES, TopicResults, build, read_results
+from .select import select_k
+from .stability import background, cosine, match_topics, stability, topic_stability
+from .tables import (article_topics, exemplars, paragraph_documents, paragraph_topics,
+                     title_topics, topic_columns, topic_terms)
+
+__all__ = [
+    "LabelMismatchError", "MODEL_KEYS", "TABLES", "TopicModel", "TopicResults",
+    "article_topics", "background", "build", "check_labels", "coherence", "cosine",
+    "exclusivity", "exemplars", "frex", "ldavis_page", "load_labels", "match_labels",
+    "match_topics", "model_from_params", "model_kwargs", "paragraph_documents",
+    "paragraph_topics", "read_results", "relevance", "select_k", "stability",
+    "title_topics", "topic_columns", "topic_stability", "topic_terms",
+]

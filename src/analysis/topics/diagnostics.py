@@ -1,0 +1,68 @@
+"""Word scores and topic diagnostics: relevance, FREX, exclusivity, coherence."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Sequence
+
+import numpy as np
+from scipy.stats import rankdata
+
+__all__ = ["coherence", "exclusivity", "frex", "relevance"]
+
+
+def relevance(topic_word: np.ndarray, term_frequency: np.ndarray, lam: float) -> np.ndarray:
+    """Relevance (Sievert & Shirley 2014): λ log φ_kw + (1 − λ) log(φ_kw / p_w)."""
+    p_w = term_frequency / term_frequency.sum()
+    log_phi = np.log(topic_word)
+    return lam * log_phi + (1 - lam) * (log_phi - np.log(p_w))
+
+
+def frex(topic_word: np.ndarray, weight: float = 0.5) -> np.ndarray:
+    """FREX (Bischof & Airoldi 2012): harmonic mean of exclusivity and frequency ranks.
+
+    ``weight`` is the weight on exclusivity. Ranks are empirical CDFs over the
+    vocabulary within each topic, as in stm's ``calcfrex``.
+    """
+    excl = topic_word / topic_word.sum(axis=0, keepdims=True)
+    v = topic_word.shape[1]
+    excl_rank = rankdata(excl, axis=1) / v
+    freq_rank = rankdata(topic_word, axis=1) / v
+    return 1.0 / (weight / excl_rank + (1 - weight) / freq_rank)
+
+
+def exclusivity(topic_word: np.ndarray, n: int = 10, weight: float = 0.7) -> np.ndarray:
+    """Per-topic exclusivity as stm's ``exclusivity``: summed FREX of the top-``n`` words."""
+    score = frex(topic_word, weight)
+    top = np.argsort(-topic_word, axis=1, kind="stable")[:, :n]
+    return np.take_along_axis(score, top, axis=1).sum(axis=1)
+
+
+def coherence(model, docs: Sequence[Sequence[str]], measure: str, topn: int = 10,
+              window_size: int | None = None) -> np.ndarray:
+    """Per-topic coherence (gensim ``CoherenceModel``) of the top-``topn`` words.
+
+    Parameters
+    ----------
+    model : TopicModel
+        A fitted model.
+    docs : list of token lists
+        The reference corpus.
+    measure : {"c_npmi", "u_mass", "c_v"}
+    topn : int
+        Top words per topic.
+    window_size : int, optional
+        Sliding window of ``c_npmi`` and ``c_v`` (``None``: gensim's default).
+    """
+    from gensim.models import CoherenceModel
+
+    docs = [list(d) for d in docs]
+    kw: dict[str, Any] = dict(topics=model.top_words(topn), dictionary=model.dictionary_,
+                              coherence=measure, topn=topn)
+    if measure == "u_mass":
+        kw["corpus"] = model.bows(docs)
+    else:
+        kw.update(texts=docs, processes=1, window_size=window_size)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.asarray(CoherenceModel(**kw).get_coherence_per_topic(), dtype=float)

@@ -1,0 +1,171 @@
+"""The estimator: LDA in the scikit-learn style around a seeded, single-process gensim model.
+
+Topic ids are gensim's, 0-based, in every table and figure ("T0" …).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..config import TopicsParams
+from .diagnostics import frex, relevance
+
+__all__ = ["MODEL_KEYS", "TopicModel", "model_from_params", "model_kwargs"]
+
+#: The :class:`TopicModel` parameters, named as in ``[topics]`` of ``params.toml``.
+MODEL_KEYS = ("num_topics", "no_below", "no_above", "keep_n", "alpha", "eta",
+              "passes", "iterations", "chunksize", "gamma_threshold", "random_state")
+
+
+class TopicModel:
+    """LDA in the scikit-learn style around single-process ``gensim.models.LdaModel``.
+
+    Parameters
+    ----------
+    num_topics : int
+        Number of topics K.
+    no_below, no_above, keep_n :
+        Dictionary filters (``Dictionary.filter_extremes``): keep words in at
+        least ``no_below`` documents and at most a share ``no_above`` of them,
+        then the ``keep_n`` most frequent.
+    alpha, eta :
+        Dirichlet priors as gensim takes them (``"auto"``, ``"symmetric"``, a float).
+    passes, iterations, chunksize, gamma_threshold :
+        gensim's training settings.
+    random_state : int
+        Seed of training and of inference for new documents.
+
+    Attributes
+    ----------
+    dictionary_ : gensim.corpora.Dictionary
+    model_ : gensim.models.LdaModel
+    vocab_ : list of str
+        Terms in column order of ``topic_word_``.
+    topic_word_ : ndarray (K, V)
+        Topic-word probabilities (rows sum to 1).
+    doc_topic_ : ndarray (n_docs, K)
+        Topic proportions of the training documents (NaN rows: no kept word).
+    doc_lengths_ : ndarray (n_docs,)
+        Kept (in-dictionary) tokens per training document.
+    term_frequency_ : ndarray (V,)
+        Corpus count of each term over the training documents.
+    """
+
+    def __init__(self, num_topics: int = 8, no_below: int = 3, no_above: float = 0.5,
+                 keep_n: int = 5000, alpha: Any = "auto", eta: Any = "symmetric",
+                 passes: int = 20, iterations: int = 400, chunksize: int = 2000,
+                 gamma_threshold: float = 0.001, random_state: int = 0):
+        self.num_topics = num_topics
+        self.no_below = no_below
+        self.no_above = no_above
+        self.keep_n = keep_n
+        self.alpha = alpha
+        self.eta = eta
+        self.passes = passes
+        self.iterations = iterations
+        self.chunksize = chunksize
+        self.gamma_threshold = gamma_threshold
+        self.random_state = random_state
+
+    def get_params(self) -> dict[str, Any]:
+        """Constructor parameters, as scikit-learn's ``get_params``."""
+        return {k: getattr(self, k) for k in MODEL_KEYS}
+
+    def fit(self, docs: Sequence[Sequence[str]]) -> "TopicModel":
+        """Build the dictionary from token lists and train LDA; return self."""
+        from gensim.corpora import Dictionary
+        from gensim.models import LdaModel
+
+        docs = [list(d) for d in docs]
+        dictionary = Dictionary(docs)
+        dictionary.filter_extremes(no_below=self.no_below, no_above=self.no_above,
+                                   keep_n=self.keep_n)
+        if len(dictionary) == 0:
+            raise ValueError("no word survives the dictionary filters")
+        bows = [dictionary.doc2bow(d) for d in docs]
+        self.dictionary_ = dictionary
+        self.model_ = LdaModel(
+            corpus=bows, id2word=dictionary, num_topics=self.num_topics,
+            alpha=self.alpha, eta=self.eta, passes=self.passes,
+            iterations=self.iterations, chunksize=self.chunksize,
+            gamma_threshold=self.gamma_threshold, random_state=self.random_state,
+            eval_every=None, update_every=1,
+            # float32 (gensim's default) gives topic-word matrices that differ at ~1e-7
+            # between OpenBLAS kernels; float64 agrees to 8 decimals (docs/numbers.md).
+            dtype=np.float64,
+        )
+        self.vocab_ = [dictionary[i] for i in range(len(dictionary))]
+        lam = self.model_.state.get_lambda().astype(np.float64)
+        self.topic_word_ = lam / lam.sum(axis=1, keepdims=True)
+        self.term_frequency_ = np.array([dictionary.cfs[i] for i in range(len(dictionary))],
+                                        dtype=float)
+        self.doc_lengths_ = np.array([sum(c for _, c in b) for b in bows], dtype=int)
+        self.doc_topic_ = self._infer(bows)
+        return self
+
+    def _infer(self, bows: list) -> np.ndarray:
+        # Each document is inferred alone from a freshly seeded state, so its
+        # proportions depend on the document and the model only (not on the
+        # batch it came in or on earlier calls).
+        from gensim.utils import get_random_state
+
+        out = np.full((len(bows), self.num_topics), np.nan)
+        for row, bow in enumerate(bows):
+            if not bow:
+                continue
+            self.model_.random_state = get_random_state(self.random_state)
+            gamma, _ = self.model_.inference([bow])
+            g = gamma[0].astype(np.float64)
+            out[row] = g / g.sum()
+        return out
+
+    def bows(self, docs: Sequence[Sequence[str]]) -> list:
+        """Bag-of-words of token lists under the fitted dictionary."""
+        return [self.dictionary_.doc2bow(list(d)) for d in docs]
+
+    def n_tokens(self, docs: Sequence[Sequence[str]]) -> np.ndarray:
+        """Tokens per document that the dictionary knows."""
+        return np.array([sum(c for _, c in b) for b in self.bows(docs)], dtype=int)
+
+    def transform(self, docs: Sequence[Sequence[str]]) -> np.ndarray:
+        """Topic proportions (n_docs × K) of token lists; NaN rows have no known word."""
+        return self._infer(self.bows(docs))
+
+    def heldout_bound(self, docs: Sequence[Sequence[str]]) -> float:
+        """Per-word variational bound (log, base e) on documents not used in fitting."""
+        from gensim.utils import get_random_state
+
+        bows = [b for b in self.bows(docs) if b]
+        n_words = sum(c for b in bows for _, c in b)
+        self.model_.random_state = get_random_state(self.random_state)
+        return float(self.model_.bound(bows) / n_words)
+
+    def word_scores(self, by: str = "prob", *, lam: float = 0.6,
+                    frex_weight: float = 0.5) -> np.ndarray:
+        """Topic × word scores: ``prob`` (φ), ``relevance`` (λ) or ``frex``."""
+        if by == "prob":
+            return self.topic_word_
+        if by == "relevance":
+            return relevance(self.topic_word_, self.term_frequency_, lam)
+        if by == "frex":
+            return frex(self.topic_word_, frex_weight)
+        raise ValueError(f"unknown word score {by!r}: use prob, relevance or frex")
+
+    def top_words(self, n: int = 10, by: str = "prob", lam: float = 0.6,
+                  frex_weight: float = 0.5) -> list[list[str]]:
+        """The ``n`` top words of each topic by ``prob``, ``relevance`` or ``frex``."""
+        score = self.word_scores(by, lam=lam, frex_weight=frex_weight)
+        order = np.argsort(-score, axis=1, kind="stable")[:, :n]
+        return [[self.vocab_[j] for j in row] for row in order]
+
+
+def model_kwargs(p: TopicsParams) -> dict[str, Any]:
+    """The :class:`TopicModel` arguments held in ``[topics]``."""
+    return {k: getattr(p, k) for k in MODEL_KEYS}
+
+
+def model_from_params(p: TopicsParams, **overrides) -> TopicModel:
+    """A :class:`TopicModel` from ``[topics]``, with ``overrides`` (e.g. ``random_state``)."""
+    return TopicModel(**dict(model_kwargs(p), **overrides))

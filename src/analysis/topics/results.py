@@ -1,0 +1,175 @@
+"""The topic stage end to end: :func:`build` computes, :func:`read_results` reads back.
+
+Both return a :class:`TopicResults` holding the stage's tables exactly as the
+stage writes them (labels attached, at the written CSV precision), so a later
+stage gets the same numbers whether it reads the CSVs or takes the object.
+"""
+
+from __future__ import annotations
+
+import io as _stringio
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Callable, Sequence
+
+import pandas as pd
+
+from .. import io
+from ..config import TopicsParams
+from .labels import resolve_labels
+from .model import TopicModel, model_from_params, model_kwargs
+from .select import select_k
+from .stability import topic_stability
+from .tables import (article_topics, exemplars, paragraph_documents, paragraph_topics,
+                     title_topics, topic_terms)
+
+__all__ = ["TABLES", "TopicResults", "build", "read_results"]
+
+#: Field of :class:`TopicResults` -> its role in :data:`analysis.io.OUTPUTS`, in writing order.
+TABLES = {
+    "k_table": "topics_k_selection",
+    "terms": "topic_terms",
+    "exemplars": "topic_exemplars",
+    "article_topics": "article_topics",
+    "para_topics": "paragraph_topics",
+    "stability": "topic_stability",
+    "title_topics": "title_topics",
+    "labels": "topic_labels",
+}
+
+Tokenize = Callable[[list[str]], Sequence[Sequence[str]]]
+
+
+@dataclass(frozen=True, eq=False)
+class TopicResults:
+    """The topic stage's tables, as written to ``results/`` (see :data:`TABLES`).
+
+    Attributes
+    ----------
+    k_table : K selection (:func:`select_k`) with ``chosen`` and ``evidence``.
+    terms : top words by prob, relevance and FREX, with ``label`` and ``gloss``.
+    para_topics : paragraph × topic proportions (``evidence`` = ``text``).
+    article_topics : one row per article: text-level where there is a body, else title-level.
+    title_topics : one row per article, inferred from its title (``evidence`` = ``title``).
+    exemplars : representative paragraphs per topic, labelled.
+    stability : per-topic stability across the sweep's seeds, labelled.
+    labels : ``topic``, ``label_id``, ``label``, ``gloss``, ``overlap``, ``n_top_words``.
+    num_topics : K of the reported model.
+    model : the fitted :class:`TopicModel` when built; ``None`` when read from CSVs.
+        Not part of equality: two results are equal when their tables are.
+    draft_labels : a draft ``topic_labels.toml`` when the labels were provisional.
+    """
+
+    k_table: pd.DataFrame
+    terms: pd.DataFrame
+    para_topics: pd.DataFrame
+    article_topics: pd.DataFrame
+    title_topics: pd.DataFrame
+    exemplars: pd.DataFrame
+    stability: pd.DataFrame
+    labels: pd.DataFrame
+    num_topics: int
+    model: TopicModel | None = field(default=None, compare=False, repr=False)
+    draft_labels: str | None = field(default=None, compare=False, repr=False)
+
+    def __eq__(self, other: object) -> bool:
+        # DataFrames have no truth value, so the dataclass's tuple comparison cannot be used.
+        if not isinstance(other, TopicResults):
+            return NotImplemented
+        return self.num_topics == other.num_topics and all(
+            getattr(self, f.name).equals(getattr(other, f.name))
+            for f in fields(self) if f.name in TABLES)
+
+    __hash__ = None  # mutable DataFrames inside
+
+
+def _read(source) -> pd.DataFrame:
+    # Only an empty field is missing: a term or title such as "NA" stays text.
+    return io.read_csv(source, keep_default_na=False, na_values=[""])
+
+
+def _as_written(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` as :func:`read_results` will read it back after ``io.write_csv``."""
+    buf = _stringio.StringIO()
+    df.to_csv(buf, index=False, float_format=io.FLOAT_FORMAT, lineterminator="\n")
+    buf.seek(0)
+    return _read(buf)
+
+
+def _labelled(df: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    return df.merge(labels[["topic", "label", "gloss"]], on="topic", how="left")
+
+
+def build(articles: pd.DataFrame, paragraphs: pd.DataFrame, *, p: TopicsParams,
+          tokenize: Tokenize, cache_dir: str | Path, labels_path: str | Path,
+          strict_labels: bool = True) -> TopicResults:
+    """Run the topic stage: documents, final model, labels, K table, prevalence.
+
+    Parameters
+    ----------
+    articles, paragraphs : DataFrame
+        The corpus tables (with unit metadata when available).
+    p : TopicsParams
+        ``[topics]`` of the run.
+    tokenize : callable
+        Texts → token lists (the run's ``Segmenter.tokenize``).
+    cache_dir : path
+        Disk cache of the K sweep and of per-topic stability.
+    labels_path : path
+        ``topic_labels.toml``.
+    strict_labels : bool
+        Refuse labels that do not fit (the published run); otherwise go on with
+        provisional labels and a draft (:func:`~analysis.topics.labels.resolve_labels`).
+
+    Returns
+    -------
+    TopicResults
+        With ``model`` set to the fitted final model.
+
+    Raises
+    ------
+    LabelMismatchError
+        With ``strict_labels``, when the labels no longer fit the fitted topics
+        (checked before the K sweep).
+    """
+    frame = paragraph_documents(paragraphs, include_headings=p.include_headings)
+    docs = tokenize(frame["text"].tolist())
+    model = model_from_params(p).fit(docs)
+    labels, draft = resolve_labels(model, labels_path, min_overlap=p.label_min_overlap,
+                                   strict=strict_labels)
+    k_table = select_k(docs, p.k_range, p.k_seeds, n_jobs=p.n_jobs,
+                       heldout_frac=p.heldout_frac, random_state=p.split_seed,
+                       model_kwargs=model_kwargs(p), topn=p.top_n, npmi_window=p.npmi_window,
+                       exclusivity_weight=p.exclusivity_frex_weight,
+                       include_cv=p.include_cv, cache_dir=cache_dir)
+    k_table.insert(1, "chosen", k_table["k"] == model.num_topics)
+    k_table.insert(2, "evidence", "text")
+    para = paragraph_topics(model, frame, docs)
+    titles = title_topics(model, articles, tokenize(articles["title"].tolist()))
+    ex = _labelled(exemplars(para, frame, articles, n=p.n_exemplars,
+                             min_tokens=p.exemplar_min_tokens), labels)
+    ex.insert(0, "evidence", "text")
+    tables = {
+        "k_table": k_table,
+        "terms": _labelled(topic_terms(model, n=p.top_n, lam=p.relevance_lambda,
+                                       frex_weight=p.frex_weight), labels),
+        "exemplars": ex,
+        "article_topics": article_topics(para, articles, title_rows=titles),
+        "para_topics": para.assign(evidence="text"),
+        "stability": _labelled(topic_stability(model, docs, p.k_seeds, cache_dir=cache_dir),
+                               labels),
+        "title_topics": titles,
+        "labels": labels,
+    }
+    return TopicResults(**{k: _as_written(v) for k, v in tables.items()},
+                        num_topics=model.num_topics, model=model, draft_labels=draft)
+
+
+def read_results(results_dir: str | Path) -> TopicResults:
+    """The :class:`TopicResults` that the topic stage wrote to ``results_dir`` (no model).
+
+    Equal to what :func:`build` returned for that run.
+    """
+    tables = {f: _read(io.output_path(results_dir, role)) for f, role in TABLES.items()}
+    k = sum(c.startswith("topic_") for c in tables["para_topics"].columns)
+    return TopicResults(**tables, num_topics=k)

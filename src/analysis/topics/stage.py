@@ -1,0 +1,84 @@
+"""The topic stage: ``prepare(ctx)`` for notebooks and the writer, ``write(ctx)`` for reproduce."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import io
+from ..evidence import Coverage, evidence_label
+from ..plots.topics import draw_article_heatmap, draw_k_diagnostics, draw_top_words
+from .ldavis import ldavis_page
+from .results import TABLES, TopicResults, build
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ..context import RunContext
+
+__all__ = ["captions", "figures", "prepare", "write", "write_results"]
+
+
+def prepare(ctx: RunContext) -> TopicResults:
+    """Fit the reported model and compute every table of the stage (K sweep cached).
+
+    Returns
+    -------
+    TopicResults
+        The tables as :func:`write` writes them, with the fitted ``model``.
+    """
+    p = ctx.params.topics
+    corpus = ctx.corpus
+    return build(corpus.articles, corpus.paragraphs, p=p, tokenize=ctx.segmenter.tokenize,
+                 cache_dir=ctx.paths.cache / "topics", labels_path=ctx.input(p.labels),
+                 strict_labels=ctx.strict_labels)
+
+
+def captions(ctx: RunContext, res: TopicResults) -> dict[str, str]:
+    """Evidence lines by level: ``text`` (the corpus's bodies), ``title`` (title-level rows)."""
+    title_ids = res.article_topics.loc[res.article_topics["evidence"] == "title", "article_id"]
+    arts = ctx.articles
+    return {"text": evidence_label("text", ctx.coverage),
+            "title": evidence_label("title", Coverage.of(arts[arts["article_id"].isin(title_ids)]))}
+
+
+def figures(ctx: RunContext, res: TopicResults) -> dict[str, Figure]:
+    """The stage's figures by file stem (not saved)."""
+    ev = captions(ctx, res)
+    return {
+        "topics_k_diagnostics": draw_k_diagnostics(res.k_table, chosen_k=res.num_topics,
+                                                   evidence=ev["text"]),
+        "topic_top_words": draw_top_words(res.terms, res.labels, evidence=ev["text"]),
+        "article_topic_heatmap": draw_article_heatmap(res.article_topics, res.labels,
+                                                      evidence=ev),
+    }
+
+
+def write(ctx: RunContext) -> list[Path]:
+    """Write the stage's tables, figures and pyLDAvis page; return their paths.
+
+    Tables (``results/``): see :data:`analysis.topics.results.TABLES`. Figures:
+    ``topics_k_diagnostics``, ``topic_top_words``, ``article_topic_heatmap`` in the
+    ``[figures]`` formats, and ``topics_ldavis.html``.
+    """
+    return write_results(ctx, prepare(ctx))
+
+
+def write_results(ctx: RunContext, res: TopicResults) -> list[Path]:
+    """Write the outputs of :func:`write` from prepared results (which must hold the model)."""
+    out = [ctx.write_csv(getattr(res, name), io.OUTPUTS[role]) for name, role in TABLES.items()]
+    for stem, fig in figures(ctx, res).items():
+        out += ctx.save_figure(fig, stem)
+    page = ldavis_page(res.model, labels=res.labels, r=ctx.params.topics.ldavis_R,
+                       caption=f"LDA, K = {res.num_topics}, on body paragraphs. "
+                               f"{evidence_label('text', ctx.coverage)}.")
+    path = io.output_path(ctx.paths.figures, "topics_ldavis")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    out.append(path)
+    if res.draft_labels is not None:
+        draft = ctx.out / "data" / "topic_labels.draft.toml"
+        draft.parent.mkdir(parents=True, exist_ok=True)
+        draft.write_text(res.draft_labels, encoding="utf-8")
+        out.append(draft)
+    return out
