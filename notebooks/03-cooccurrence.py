@@ -31,28 +31,16 @@
 params_file = "../params.toml"
 
 # %%
-import io
 import warnings
 
-import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Image, display
+from IPython.display import display
 
 from analysis import cooccur
 from analysis.context import RunContext
 from analysis.cooccur import stage as cooccur_stage
 from analysis.evidence import evidence_label
-from analysis.plots.style import style
-
-
-def show(fig, width=760):
-    """Display a stage figure as the writer saves it (project style, tight box, PNG)."""
-    buf = io.BytesIO()
-    with style():
-        fig.savefig(buf, format="png", dpi=150)
-    plt.close(fig)
-    display(Image(data=buf.getvalue(), width=width))
-
+from analysis.plots.style import show
 
 pd.set_option("display.max_colwidth", 80)
 ctx = RunContext.from_file(params_file)
@@ -73,7 +61,7 @@ cooccur_stage.summary(x)
 # (fixed seed). The layout is Kamada–Kawai (deterministic).
 
 # %%
-show(cooccur_stage.network_figure(x))
+display(show(cooccur_stage.network_figure(x), width=760))
 
 # %%
 x.network.nodes_.groupby("community")["term"].apply(lambda s: " · ".join(s)).to_frame("terms")
@@ -105,7 +93,7 @@ x.ego.terms
 
 # %%
 for term in x.ego.terms.query("status == 'ok'")["term"]:
-    show(cooccur_stage.ego_figure(x, term), width=380)
+    display(show(cooccur_stage.ego_figure(x, term), width=380))
 
 # %%
 cooccur.kwic("网格", x.windows, x.articles, window=x.params.kwic_window,
@@ -126,7 +114,7 @@ if d.table is not None:
     display(d.table.head(12))
     print("edges with q <", x.params.differential.alpha, ":",
           (d.table["stronger_in"] != "").sum(), "of", len(d.table), "tested")
-    show(cooccur_stage.differential_figure(x))
+    display(show(cooccur_stage.differential_figure(x), width=760))
 
 # %% [markdown]
 # A group without body text is not compared: the same call on the section column (courts,
@@ -143,7 +131,7 @@ except cooccur.NoTextError as exc:
 # ## Title network (title-level, all units)
 
 # %%
-show(cooccur_stage.title_figure(x))
+display(show(cooccur_stage.title_figure(x), width=760))
 
 # %% [markdown]
 # ## Reading the results

@@ -201,7 +201,7 @@ class CooccurParams:
     top_n_edges: int = 100
     positive_only: bool = True
     resolution: float = 1.0
-    layout: str = "kamada_kawai"
+    layout: str = "spring"
     layout_iterations: int = 200
     random_state: int = 20240606
     n_labels: int = 40

@@ -7,12 +7,13 @@ file name, so a table is never written under one name and read under another.
 from __future__ import annotations
 
 import hashlib
+import io as _io
 import os
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["FLOAT_FORMAT", "OUTPUTS", "output_path", "read_csv", "save_figure",
+__all__ = ["FLOAT_FORMAT", "OUTPUTS", "as_written", "output_path", "read_csv", "save_figure",
            "sha256_file", "write_csv"]
 
 #: Precision policy for CSV numbers: 6 significant digits (docs/numbers.md).
@@ -116,6 +117,19 @@ def write_csv(df: pd.DataFrame, path: str | os.PathLike,
 def read_csv(path: str | os.PathLike, **kwargs) -> pd.DataFrame:
     """Read a table written by :func:`write_csv` (UTF-8)."""
     return pd.read_csv(path, encoding="utf-8", **kwargs)
+
+
+def as_written(df: pd.DataFrame, **read_kwargs) -> pd.DataFrame:
+    """``df`` as it reads back after :func:`write_csv` (numbers at the written precision).
+
+    Figures are drawn from this, not from the full-precision frame, so a figure is
+    a function of its source table: last-bit differences between BLAS kernels that
+    the table's precision hides cannot move a label or a pixel.
+    """
+    buf = _io.StringIO()
+    df.to_csv(buf, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    buf.seek(0)
+    return pd.read_csv(buf, **read_kwargs)
 
 
 def save_figure(fig, path: str | os.PathLike, *, formats=("png", "pdf"),

@@ -145,7 +145,8 @@ def _write_group(ctx: RunContext, x: CompareInputs, by: str) -> list[Path]:
     if by in p.ca_groups and two_text:
         ca = correspondence(x.body_tokens, arts, by, n_terms=p.ca_terms)
         out.append(_csv(ctx, ca, "correspondence", by))
-        out += ctx.save_figure(draw_correspondence(ca, by, evidence=x.evidence("text")),
+        out += ctx.save_figure(draw_correspondence(io.as_written(ca), by,
+                                                   evidence=x.evidence("text")),
                                f"correspondence_biplot_{by}")
     if x.topics is not None:
         out += _write_topic_prevalence(ctx, x, by, draw=draw)

@@ -200,7 +200,8 @@ def differential_network(windows: pd.DataFrame, articles: pd.DataFrame, *, group
 
 
 def differential_layout(diff: pd.DataFrame, terms: pd.DataFrame, *, seed: int = 0,
-                        n_backbone: int = 40) -> tuple[pd.DataFrame, pd.DataFrame]:
+                        n_backbone: int = 40, method: str = "spring",
+                        iterations: int = 200) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The edges a differential figure shows, and its node positions.
 
     The ``n_backbone`` pairs with the largest pooled counts (context) and every
@@ -219,4 +220,4 @@ def differential_layout(diff: pd.DataFrame, terms: pd.DataFrame, *, seed: int = 
     ).head(n_backbone).drop(columns="_c")
     shown = pd.concat([backbone, sig]).drop_duplicates(["source", "target"])
     edges = shown.assign(weight=shown["diff"].abs() + 1e-6).reset_index(drop=True)
-    return layout_nodes(edges, terms, seed=seed), edges
+    return layout_nodes(edges, terms, seed=seed, method=method, iterations=iterations), edges

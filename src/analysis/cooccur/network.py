@@ -1,7 +1,7 @@
 """Keyword co-occurrence networks: graph, communities, layout, GEXF, ego networks.
 
 Networks are :mod:`networkx` graphs with seeded Louvain communities and a
-deterministic Kamada–Kawai layout (or a seeded spring layout). Nodes and edges
+seeded spring layout (or Kamada–Kawai). Nodes and edges
 are always added in sorted order, so communities and positions depend on the
 content only.
 """
@@ -73,15 +73,16 @@ def detect_communities(G: nx.Graph, *, weight: str = "weight", resolution: float
 
 
 def seeded_layout(G: nx.Graph, *, weight: str = "weight", seed: int = 0,
-                  method: str = "kamada_kawai", k: float | None = None,
+                  method: str = "spring", k: float | None = None,
                   iterations: int = 200) -> dict:
     """Node positions that depend only on the graph (and ``seed``).
 
-    ``kamada_kawai`` (default) places nodes by their path distances (edge
-    count); it spreads dense keyword cores better than a spring layout and is
-    deterministic. Separate components are kept one step beyond the largest
-    distance instead of networkx's 10⁶. ``spring`` uses the edge ``weight``
-    rescaled to (0, 1] and ``seed``. Coordinates are rounded to 6 decimals.
+    ``spring`` (default, Fruchterman–Reingold) uses the edge ``weight`` rescaled
+    to (0, 1] and ``seed``; it gives the same coordinates under every BLAS kernel.
+    ``kamada_kawai`` places nodes by their path distances (edge count), with
+    separate components one step beyond the largest distance instead of
+    networkx's 10⁶; it is deterministic on one machine, but its optimiser can move
+    nodes by ~1e-3 under another BLAS kernel. Coordinates are rounded to 6 decimals.
     """
     H = nx.Graph()
     H.add_nodes_from(sorted(G))
@@ -157,7 +158,7 @@ class CooccurrenceNetwork:
 
     def __init__(self, measure="jaccard", keyword_method="frequency", n_keywords=60,
                  min_windows=5, keywords=None, exclude=(), min_count=3, min_measure=None,
-                 top_n_edges=100, positive_only=True, resolution=1.0, layout="kamada_kawai",
+                 top_n_edges=100, positive_only=True, resolution=1.0, layout="spring",
                  layout_k=None, layout_iterations=200, random_state=0):
         self.measure = measure
         self.keyword_method = keyword_method
@@ -283,11 +284,11 @@ def ego_network(counts: sparse.spmatrix, vocab, term: str, *, measure: str = "ja
 
 
 def layout_nodes(edges: pd.DataFrame, terms: pd.DataFrame, *, seed: int = 0,
-                 include=()) -> pd.DataFrame:
+                 include=(), method: str = "spring", iterations: int = 200) -> pd.DataFrame:
     """Nodes of the graph of ``edges`` (plus the terms ``include``) with a layout.
 
     For figures drawn from an edge table (ego and differential networks): the
-    Kamada–Kawai positions of :func:`seeded_layout` on the edges' ``weight``.
+    positions of :func:`seeded_layout` (``method``) on the edges' ``weight``.
 
     Returns
     -------
@@ -299,7 +300,7 @@ def layout_nodes(edges: pd.DataFrame, terms: pd.DataFrame, *, seed: int = 0,
     for t in include:
         if t not in G:
             G.add_node(t, freq=int(freq[t]))
-    pos = seeded_layout(G, seed=seed, method="kamada_kawai")
+    pos = seeded_layout(G, seed=seed, method=method, iterations=iterations)
     nodes = sorted(G)
     return pd.DataFrame({"term": nodes, "freq": [G.nodes[n].get("freq", 1) for n in nodes],
                          "x": [pos[n][0] for n in nodes], "y": [pos[n][1] for n in nodes]})

@@ -222,7 +222,8 @@ def ego_figure(x: CooccurInputs, term: str) -> Figure:
     note = (f"{row['n_windows']} {x.window_word} contain the term; top {row['n_neighbors']} "
             f"neighbours by {net.measure}, ≥ {p.ego_min_count} co-occurrences; "
             "colour = community in the main network (grey: not in it)")
-    nodes = layout_nodes(edges, net.terms_, seed=p.random_state, include=(term,))
+    nodes = layout_nodes(edges, net.terms_, seed=p.random_state, include=(term,),
+                         method=p.layout, iterations=p.layout_iterations)
     return plots.draw_ego(nodes, edges, term,
                           caption=f"{evidence_label('text', x.coverage)}\n{note}",
                           communities=net.communities_, glossary=x.label_gloss)
@@ -239,7 +240,9 @@ def differential_figure(x: CooccurInputs) -> Figure:
             f"{diff.attrs['n_perm']} permutations of group labels over articles, "
             f"BH q < {diff.attrs['alpha']:g}: {n_sig[0]} edges stronger in {a}, "
             f"{n_sig[1]} in {b}")
-    nodes, edges = differential_layout(diff, x.network.terms_, seed=x.params.random_state)
+    nodes, edges = differential_layout(diff, x.network.terms_, seed=x.params.random_state,
+                                       method=x.params.layout,
+                                       iterations=x.params.layout_iterations)
     return plots.draw_differential(
         diff, nodes, edges, caption=f"{evidence_label('text', d.evidence)}\n{note}",
         labels=(a, b), glossary=x.label_gloss)

@@ -125,8 +125,11 @@ def save(fig, path: str | Path, formats: tuple[str, ...] = ("png", "pdf"),
     return written
 
 
-def show(fig, dpi: int = 150):
-    """A figure as an inline PNG for a notebook (the Agg backend shows nothing by itself)."""
+def show(fig, *, dpi: int = 150, width: int | None = None):
+    """A figure as an inline PNG for a notebook (the Agg backend shows nothing by itself).
+
+    Drawn in the project style, as :func:`save` writes it; ``width`` in screen pixels.
+    """
     import io
 
     from IPython.display import Image
@@ -135,4 +138,4 @@ def show(fig, dpi: int = 150):
     with style():
         fig.savefig(buf, format="png", dpi=dpi, metadata=STABLE_METADATA["png"])
     plt.close(fig)
-    return Image(data=buf.getvalue(), format="png")
+    return Image(data=buf.getvalue(), format="png", width=width)

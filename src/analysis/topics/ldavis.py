@@ -8,6 +8,7 @@ model topic *n − 1*; the page says so in its header.
 from __future__ import annotations
 
 import html
+import json
 import warnings
 from pathlib import Path
 
@@ -26,6 +27,16 @@ def _label_table(labels: pd.DataFrame) -> str:
         for t, lab, g in zip(labels["topic"], labels["label"], labels["gloss"]))
     return ("<table><tr><th>page topic</th><th>model topic</th><th>label</th>"
             f"<th>gloss</th></tr>{rows}</table>")
+
+
+def _rounded(node):
+    if isinstance(node, float):
+        return float(f"{node:.6g}")
+    if isinstance(node, list):
+        return [_rounded(v) for v in node]
+    if isinstance(node, dict):
+        return {k: _rounded(v) for k, v in node.items()}
+    return node
 
 
 def ldavis_page(model: TopicModel, *, labels: pd.DataFrame | None = None, r: int = 30,
@@ -57,7 +68,9 @@ def ldavis_page(model: TopicModel, *, labels: pd.DataFrame | None = None, r: int
             doc_lengths=model.doc_lengths_[ok], vocab=model.vocab_,
             term_frequency=model.term_frequency_, R=r, mds="pcoa", n_jobs=1,
             sort_topics=False, start_index=1)
-        data = prepared.to_json()
+        # Numbers at the precision of the result tables (6 significant digits): the
+        # PCoA and relevance values differ in the last bits between BLAS kernels.
+        data = json.dumps(_rounded(json.loads(prepared.to_json())))
     js_dir = Path(urls.LOCAL_JS_DIR)
     d3 = Path(urls.D3_LOCAL).read_text(encoding="utf-8")
     ldavis = Path(urls.LDAVIS_LOCAL).read_text(encoding="utf-8")

@@ -7,7 +7,6 @@ stage gets the same numbers whether it reads the CSVs or takes the object.
 
 from __future__ import annotations
 
-import io as _stringio
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Sequence
@@ -90,10 +89,7 @@ def _read(source) -> pd.DataFrame:
 
 def _as_written(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` as :func:`read_results` will read it back after ``io.write_csv``."""
-    buf = _stringio.StringIO()
-    df.to_csv(buf, index=False, float_format=io.FLOAT_FORMAT, lineterminator="\n")
-    buf.seek(0)
-    return _read(buf)
+    return io.as_written(df, keep_default_na=False, na_values=[""])
 
 
 def _labelled(df: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
