@@ -1,6 +1,6 @@
 """Numbers a paper cites, generated from ``results/`` (never retyped).
 
-``write_outputs`` reads the tables the other steps wrote and writes
+``write(ctx)`` reads the tables the other steps wrote and writes
 ``results/variables.json`` and ``results/variables.tex``; the latter holds one
 ``\\newcommand`` per number so a paper can ``\\input`` it. Macro names are
 ``\\pa`` + CamelCase of the variable name (letters only).
