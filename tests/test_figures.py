@@ -21,9 +21,27 @@ def _figure(text: str):
 
 
 def test_font_comes_from_the_pip_package():
-    path = figures.cjk_font_path()
-    assert "site-packages" in str(path) and path.name == figures.CJK_FONT_FILE
+    source = figures.source_font_path()
+    assert "site-packages" in str(source) and source.name == figures.CJK_FONT_FILE
     assert figures.setup_style() == "Noto Sans CJK SC"
+
+
+def test_converted_font_has_truetype_outlines_and_the_same_glyphs():
+    from fontTools.ttLib import TTFont
+
+    src, ttf = TTFont(figures.source_font_path()), TTFont(figures.cjk_font_path())
+    assert "CFF " in src and "CFF " not in ttf and "glyf" in ttf
+    assert ttf.sfntVersion == "\x00\x01\x00\x00"
+    # post format 3 carries no glyph names, so compare glyph ids, not names.
+    assert len(ttf.getGlyphOrder()) == len(src.getGlyphOrder())
+    ids = {cp: ttf.getGlyphID(n) for cp, n in ttf.getBestCmap().items()}
+    assert ids == {cp: src.getGlyphID(n) for cp, n in src.getBestCmap().items()}
+    # Outlines survive the cubic-to-quadratic conversion: same advance, ink inside it.
+    glyf, hmtx = ttf["glyf"], ttf["hmtx"]
+    for ch in "平安建设枫桥经验矛盾纠纷":
+        name = ttf.getBestCmap()[ord(ch)]
+        g = glyf[name]
+        assert g.numberOfContours > 0 and 0 <= g.xMin < g.xMax <= hmtx[name][0] + 50, ch
 
 
 def test_missing_glyph_is_an_error(tmp_path):
@@ -67,6 +85,36 @@ def test_pdf_embeds_the_cjk_font(tmp_path):
     # pdf.fonttype 42: a Type0/CID font with its outlines embedded (subset), never Type 3.
     assert all(sub == "/Type0" and files for sub, _, files in cjk), cjk
     assert not any(sub == "/Type3" for sub, _, _ in fonts)
+
+
+def _font_programs(pdf_path):
+    """(descendant subtype, font-file key, first 4 bytes of the program) per embedded font."""
+    out = []
+    for page in pypdf.PdfReader(pdf_path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            for desc in font.get_object().get("/DescendantFonts", []):
+                desc = desc.get_object()
+                fd = desc["/FontDescriptor"].get_object()
+                for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                    if key in fd:
+                        out.append((str(desc["/Subtype"]), key, fd[key].get_object().get_data()[:4]))
+    return out
+
+
+def test_every_committed_pdf_declares_the_font_it_embeds():
+    # What pdffonts calls "Mismatch between font type and embedded font file": a
+    # CIDFontType2 (TrueType) whose FontFile2 holds a CFF program ("OTTO"). Ghostscript
+    # garbles such text and MuPDF cannot render its glyphs.
+    from analysis.config import ROOT
+
+    pdfs = sorted((ROOT / "figures").glob("*.pdf"))
+    assert len(pdfs) >= 20
+    for pdf in pdfs:
+        programs = _font_programs(pdf)
+        assert programs, pdf.name
+        for subtype, key, head in programs:
+            assert (subtype, key) == ("/CIDFontType2", "/FontFile2"), (pdf.name, subtype, key)
+            assert head in (b"\x00\x01\x00\x00", b"true"), (pdf.name, head)
 
 
 def test_same_figure_same_bytes(tmp_path):

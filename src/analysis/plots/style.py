@@ -1,8 +1,9 @@
 """Figure pipeline: one style, a CJK font shipped by pip, byte-stable files.
 
-The Chinese font is Noto Sans CJK SC from the ``mplfonts`` wheel, registered
-with matplotlib from the package folder, so rendering never depends on the
-fonts of the machine. :func:`save` writes PNG (300 dpi) and PDF (fonts
+The Chinese font is Noto Sans CJK SC from the ``mplfonts`` wheel, converted once
+to TrueType outlines (:mod:`analysis.plots.fonts`) so the PDFs' embedded fonts
+match their declaration, and registered with matplotlib, so rendering never
+depends on the fonts of the machine. :func:`save` writes PNG (300 dpi) and PDF (fonts
 embedded as Type 42 / CID) with fixed metadata, so two runs give the same
 bytes, and turns matplotlib's "missing glyph" warnings into errors.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import warnings
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
@@ -19,6 +21,8 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+
+from .fonts import truetype_outlines  # noqa: E402
 
 __all__ = [
     "CJK_FONT_FILE", "MissingGlyphError", "cjk_font_path", "show",
@@ -43,8 +47,8 @@ class MissingGlyphError(RuntimeError):
     """A figure asked for a character its font cannot draw."""
 
 
-def cjk_font_path() -> Path:
-    """Path of the CJK font inside the installed ``mplfonts`` package."""
+def source_font_path() -> Path:
+    """Path of the CJK font inside the installed ``mplfonts`` package (OpenType/CFF)."""
     import mplfonts
 
     path = Path(mplfonts.__file__).parent / "fonts" / CJK_FONT_FILE
@@ -53,11 +57,26 @@ def cjk_font_path() -> Path:
     return path
 
 
-def setup_style() -> str:
-    """Register the CJK font and set the project style; return the font name."""
+def cjk_font_path() -> Path:
+    """The font figures use: :func:`source_font_path` with TrueType outlines.
+
+    Embedded as Type 42 / CID, a CFF font is declared TrueType and breaks in
+    Ghostscript and MuPDF; the converted copy (:mod:`analysis.plots.fonts`) matches
+    its declaration.
+    """
+    return truetype_outlines(source_font_path())
+
+
+@lru_cache(maxsize=1)
+def _registered_font() -> str:
     path = cjk_font_path()
     font_manager.fontManager.addfont(str(path))
-    name = font_manager.FontProperties(fname=str(path)).get_name()
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def setup_style() -> str:
+    """Register the CJK font and set the project style; return the font name."""
+    name = _registered_font()
     plt.rcParams.update({
         "font.family": "sans-serif",
         "font.sans-serif": [name, "DejaVu Sans"],
