@@ -8,6 +8,7 @@ results folder), the actor lexicon and the bootstrap settings of ``[compare]``.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +100,13 @@ def prepare(ctx: RunContext) -> CompareInputs:
     results = ctx.paths.results
     topics = (read_results(results)
               if io.output_path(results, "paragraph_topics").exists() else None)
+    if topics is None:
+        warnings.warn(f"{results}: no topic results; comparisons of topics are left out",
+                      stacklevel=2)
+    missing = [g for g in p.groups if g not in arts.columns]
+    if missing:
+        warnings.warn(f"[compare] groups {missing} are not columns of the articles; "
+                      "they are left out", stacklevel=2)
     return CompareInputs(
         articles=arts, paragraphs=corpus.paragraphs,
         body_tokens=article_tokens(arts, seg, level="text"),
