@@ -145,6 +145,7 @@ class TopicsParams:
     random_state: int = 20240501
     k_range: tuple[int, ...] = (4, 5, 6, 7, 8, 9, 10, 12, 14, 16)
     k_seeds: tuple[int, ...] = (11, 22, 33, 44, 55)
+    refit_seeds: tuple[int, ...] = (101, 102, 103, 104, 105, 106, 107, 108, 109, 110)
     heldout_frac: float = 0.2
     split_seed: int = 7
     npmi_window: int = 10
@@ -163,10 +164,6 @@ class TopicsParams:
 
 @dataclass(frozen=True)
 class DifferentialParams:
-    group_col: str = "tier"
-    groups: tuple[str, ...] = ("city", "county")
-    within_col: str = "unit_type"
-    within_value: str = "party_committee"
     measure: str = "jaccard"
     n_keywords: int = 40
     min_windows: int = 5
@@ -226,9 +223,10 @@ class CompareParams:
     actors: str = "data/actors.csv"
     n_boot: int = 2000
     ci: float = 0.95
-    min_articles_ci: int = 3
+    min_articles_ci: int = 5
     random_state: int = 20240707
-    difference_by: str = "tier"
+    n_perm: int = 9999
+    max_exact: int = 100000
     alpha: float = 0.05
     correction: str = "bh"
     keyness_min_count: int = 5
@@ -241,6 +239,15 @@ class CompareParams:
     ca_terms: int = 60
     actor_keywords_top_n: int = 10
     fengqiao_pattern: str = "枫桥"
+
+
+@dataclass(frozen=True)
+class ContrastParams:
+    by: str = "tier"
+    groups: tuple[str, ...] = ("county", "city")
+    within_col: str = ""
+    within_value: str = ""
+    cluster_by: str = "place"
 
 
 @dataclass(frozen=True)
@@ -308,6 +315,7 @@ class Params:
     topics: TopicsParams = field(default_factory=TopicsParams)
     cooccur: CooccurParams = field(default_factory=CooccurParams)
     compare: CompareParams = field(default_factory=CompareParams)
+    contrast: ContrastParams = field(default_factory=ContrastParams)
     figures: FiguresParams = field(default_factory=FiguresParams)
     reproduce: ReproduceParams = field(default_factory=ReproduceParams)
     bench: BenchParams = field(default_factory=BenchParams)

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "COVERAGE_COLUMNS", "Coverage", "MISSING_GROUP", "NO_TEXT_STATUS", "NoTextError",
+    "COVERAGE_COLUMNS", "Contrast", "Coverage", "MISSING_GROUP", "NO_TEXT_STATUS", "NoTextError",
     "TEXT_STATUSES", "coverage", "coverage_labels", "evidence_label", "group_series",
-    "has_text", "not_duplicate",
+    "has_text", "not_duplicate", "resolve_contrast",
 ]
 
 #: ``text_status`` values that mean an article has body text.
@@ -165,3 +165,65 @@ def evidence_label(level: str, cov: Coverage) -> str:
         return (f"mixed: bodies where available ({_articles(cov.n_text)}), "
                 f"titles elsewhere ({_articles(cov.n_title_only)})")
     raise ValueError(f"level must be 'text', 'title' or 'mixed', not {level!r}")
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """The one two-group comparison of a run (``[contrast]``), resolved on a corpus.
+
+    Attributes
+    ----------
+    by : grouping column.
+    a, b : the groups, estimates are ``a`` minus ``b``.
+    articles : the articles the comparison may use (within the restriction).
+    clusters : ``article_id`` → unit key (``cluster_by``), or None (one unit per article).
+    description : one line naming the groups, the restriction and the units.
+    """
+
+    by: str
+    a: str
+    b: str
+    articles: pd.DataFrame
+    clusters: pd.Series | None
+    description: str
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return self.a, self.b
+
+
+def resolve_contrast(articles: pd.DataFrame, p) -> Contrast:
+    """The groups of ``[contrast]`` (``p``) on these articles.
+
+    With ``groups = []`` the two groups with most text articles are taken (ties
+    by name). Raises :class:`NoTextError` naming the reason when the comparison
+    cannot be made (a column is missing, or fewer than two groups have text).
+    """
+    for col in [p.by, p.within_col, p.cluster_by]:
+        if col and col not in articles.columns:
+            raise NoTextError(f"[contrast]: the articles have no column {col!r}")
+    arts = articles
+    if p.within_col:
+        arts = arts[arts[p.within_col].astype(str) == p.within_value]
+    cov = coverage(arts, p.by)
+    with_text = cov[cov["n_text"] > 0].sort_values(["n_text", p.by],
+                                                   ascending=[False, True], kind="stable")
+    if p.groups:
+        a, b = p.groups
+        missing = [g for g in (a, b) if g not in set(with_text[p.by])]
+        if missing:
+            raise NoTextError(f"[contrast] groups {missing} of {p.by!r} have no article "
+                              "with body text; no text-level comparison")
+    elif len(with_text) < 2:
+        raise NoTextError(f"[contrast]: only {len(with_text)} {p.by!r} group(s) have body "
+                          "text; a comparison needs two")
+    else:
+        a, b = with_text[p.by].iloc[:2]
+    clusters = None
+    if p.cluster_by:
+        key = arts.set_index("article_id")[p.cluster_by]
+        clusters = key.where(key.notna() & (key.astype(str) != ""), None)
+    within = f", within {p.within_col} = {p.within_value}" if p.within_col else ""
+    units = f"; articles with the same {p.cluster_by} count as one unit" if p.cluster_by else ""
+    return Contrast(by=p.by, a=str(a), b=str(b), articles=arts, clusters=clusters,
+                    description=f"{p.by}: {a} vs {b}{within}{units}")

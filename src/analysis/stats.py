@@ -7,14 +7,18 @@ no other module computes them.
 
 from __future__ import annotations
 
+import math
 import zlib
+from functools import lru_cache
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
 __all__ = ["bh", "bootstrap_means", "g2", "group_rng", "keyness_2x2", "log_ratio",
-           "percentile_interval", "permutation_p"]
+           "percentile_interval", "permutation_p", "permutation_test",
+           "studentized_difference_draws", "studentized_draws"]
 
 
 def g2(o11, o12, o21, o22) -> np.ndarray:
@@ -91,3 +95,114 @@ def permutation_p(n_as_extreme, n_perm: int) -> np.ndarray:
     """Monte Carlo permutation p-value ``(1 + #as extreme) / (1 + n_perm)``
     (Phipson & Smyth 2010), never zero."""
     return (1 + np.asarray(n_as_extreme, dtype=float)) / (1 + n_perm)
+
+
+# ------------------------------------------------- intervals and tests over articles
+
+#: Bootstrap-t statistics are clipped here: a resample whose units are all equal has
+#: a zero standard error, and its t would be infinite.
+_T_CLIP = 1e6
+
+
+def _mean_se(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    n = x.shape[axis]
+    return x.mean(axis=axis), x.std(axis=axis, ddof=1) / np.sqrt(n)
+
+
+def _studentized(diff_b, se_b, est, se) -> np.ndarray:
+    """``est - t* se`` with ``t* = (diff_b - est) / se_b``; 0/0 counts as t* = 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = (diff_b - est) / se_b
+    t = np.clip(np.nan_to_num(t, nan=0.0, posinf=_T_CLIP, neginf=-_T_CLIP), -_T_CLIP, _T_CLIP)
+    return est - t * se
+
+
+def studentized_draws(x: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """Bootstrap-t draws of the column means of the units in ``x``.
+
+    ``x`` is ``(n_units, k)`` or, for several model refits sharing the units,
+    ``(n_seeds, n_units, k)``; every refit uses the same resamples of units.
+    Returns ``(n_boot, k)`` or ``(n_seeds, n_boot, k)`` draws ``m - t* se``, whose
+    percentiles are the studentized (bootstrap-t) interval (Efron & Tibshirani
+    1993, ch. 12). Needs at least 2 units.
+    """
+    x = np.asarray(x, dtype=float)
+    squeeze = x.ndim == 2
+    x = x[None] if squeeze else x
+    n = x.shape[1]
+    if n < 2:
+        raise ValueError("a bootstrap-t interval needs at least 2 units")
+    est, se = _mean_se(x, axis=1)
+    idx = rng.integers(0, n, size=(n_boot, n))
+    mb, seb = _mean_se(x[:, idx], axis=2)
+    out = _studentized(mb, seb, est[:, None], se[:, None])
+    return out[0] if squeeze else out
+
+
+def studentized_difference_draws(xa: np.ndarray, xb: np.ndarray, n_boot: int,
+                                 rng_a: np.random.Generator,
+                                 rng_b: np.random.Generator) -> np.ndarray:
+    """Bootstrap-t draws of ``mean(xa) - mean(xb)`` (units resampled within each group;
+    Welch standard error). Shapes as :func:`studentized_draws`."""
+    xa, xb = np.asarray(xa, dtype=float), np.asarray(xb, dtype=float)
+    squeeze = xa.ndim == 2
+    xa, xb = (xa[None], xb[None]) if squeeze else (xa, xb)
+    if min(xa.shape[1], xb.shape[1]) < 2:
+        raise ValueError("a bootstrap-t interval needs at least 2 units per group")
+    (ma, sa), (mb, sb) = _mean_se(xa, 1), _mean_se(xb, 1)
+    ia = rng_a.integers(0, xa.shape[1], size=(n_boot, xa.shape[1]))
+    ib = rng_b.integers(0, xb.shape[1], size=(n_boot, xb.shape[1]))
+    (ma_b, sa_b), (mb_b, sb_b) = _mean_se(xa[:, ia], 2), _mean_se(xb[:, ib], 2)
+    out = _studentized(ma_b - mb_b, np.hypot(sa_b, sb_b), (ma - mb)[:, None],
+                       np.hypot(sa, sb)[:, None])
+    return out[0] if squeeze else out
+
+
+@lru_cache(maxsize=16)
+def _exact_rows(n: int, n_a: int) -> np.ndarray:
+    """Group-a indicators (as floats) of every split of ``n`` units into ``n_a`` and the rest."""
+    rows = np.zeros((math.comb(n, n_a), n))
+    for i, chosen in enumerate(combinations(range(n), n_a)):
+        rows[i, list(chosen)] = 1.0
+    rows.setflags(write=False)
+    return rows
+
+
+def _split_rows(n: int, n_a: int, n_perm: int, rng: np.random.Generator,
+                max_exact: int) -> tuple[np.ndarray, bool]:
+    """Group-a indicators of every split (exact) or of ``n_perm`` random ones."""
+    if math.comb(n, n_a) <= max_exact:
+        return _exact_rows(n, n_a), True
+    order = rng.random((n_perm, n)).argsort(axis=1)
+    rows = np.zeros((n_perm, n))
+    np.put_along_axis(rows, order[:, :n_a], 1.0, axis=1)
+    return rows, False
+
+
+def permutation_test(x: np.ndarray, in_a: np.ndarray, *, n_perm: int,
+                     rng: np.random.Generator, max_exact: int,
+                     chunk: int = 20000) -> tuple[np.ndarray, bool]:
+    """Two-sided permutation p-values of the difference in column means between the
+    units ``in_a`` and the others, shuffling group labels over units.
+
+    Exact (every split, the observed one included) when there are at most
+    ``max_exact`` splits; otherwise ``n_perm`` random splits and
+    :func:`permutation_p`. Returns ``(p, exact)``.
+    """
+    x = np.asarray(x, dtype=float)
+    in_a = np.asarray(in_a, dtype=bool)
+    n, n_a = len(x), int(in_a.sum())
+    if n_a == 0 or n_a == n:
+        raise ValueError("both groups need at least one unit")
+    rows, exact = _split_rows(n, n_a, n_perm, rng, max_exact)
+    total = x.sum(axis=0)
+    obs = np.abs(x[in_a].mean(axis=0) - x[~in_a].mean(axis=0))
+    count = np.zeros(x.shape[1])
+    for start in range(0, len(rows), chunk):
+        s = rows[start:start + chunk] @ x
+        d = np.abs(s / n_a - (total - s) / (n - n_a))
+        # Ties with the observed statistic count as "as extreme" (rounding guard).
+        count += (d >= obs - 1e-12 * np.maximum(1.0, obs)).sum(axis=0)
+    if exact:
+        return count / len(rows), True
+    return permutation_p(count, n_perm), False

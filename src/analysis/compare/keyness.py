@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.evidence import NoTextError, coverage, group_series
-from analysis.stats import bh, keyness_2x2
+from analysis.stats import bh, group_rng, keyness_2x2, permutation_test
 
 from .groups import check_level, level_groups, with_coverage
+from .inference import Inference, from_options, unit_values
 from .terms import term_difference
 
 __all__ = ["CORRECTIONS", "group_counts", "keyness", "keyness_article_check",
@@ -48,9 +49,55 @@ def _adjust(p: np.ndarray, correction: str) -> np.ndarray:
     raise ValueError("correction must be 'bh', 'bonferroni' or 'none'")
 
 
+def _article_rates(tokens: Mapping, groups: pd.Series, terms: list[str],
+                   per: float = 1000.0) -> pd.DataFrame:
+    """Per document in ``groups``: each term's rate per ``per`` tokens."""
+    index = {t: j for j, t in enumerate(terms)}
+    ids = [i for i in groups.index if i in tokens]
+    mat = np.zeros((len(ids), len(terms)))
+    for row, i in enumerate(ids):
+        for t, n in Counter(tokens[i]).items():
+            if t in index:
+                mat[row, index[t]] = n
+        mat[row] *= per / max(len(tokens[i]), 1)
+    return pd.DataFrame(mat, columns=terms).assign(article_id=ids)
+
+
+def _article_test(rates: pd.DataFrame, groups: pd.Series, grp: str, inf: Inference,
+                  clusters: pd.Series | None) -> dict:
+    """Article-level permutation test of group ``grp`` against the rest, per term:
+    mean per-document rate, labels shuffled over documents (or clusters)."""
+    terms = [c for c in rates.columns if c != "article_id"]
+    ids_a = groups.index[groups == grp]
+    ids_b = groups.index[groups != grp]
+    xa, _ = unit_values(rates, terms, ids_a, clusters)
+    xb, _ = unit_values(rates, terms, ids_b, clusters)
+    na, nb = xa.shape[1], xb.shape[1]
+    if min(na, nb) == 0:
+        nan = np.full(len(terms), np.nan)
+        return {"units": na, "article_p": nan, "article_q": nan}
+    pooled = np.concatenate([xa[0], xb[0]])
+    in_a = np.r_[np.ones(na, bool), np.zeros(nb, bool)]
+    p, _ = permutation_test(pooled, in_a, n_perm=inf.n_perm, max_exact=inf.max_exact,
+                            rng=group_rng(inf.random_state, f"keyness|{grp}"))
+    return {"units": na, "article_p": p, "article_q": bh(p)}
+
+
+def _key_flags(kw: pd.DataFrame, alpha: float) -> tuple[np.ndarray, list[str]]:
+    """A term is *key* for a group only when G² is significant, the article-level
+    test agrees (q < alpha), the group has at least two documents and the term
+    occurs in at least two of them; the note says which condition failed."""
+    notes = np.select(
+        [kw["n_docs"] < 2, kw["docs"] < 2, ~kw["significant"], ~(kw["article_q"] < alpha)],
+        ["group has fewer than 2 documents", "in one document of the group only",
+         "G2 not significant", "not significant across documents"], default="key")
+    return notes == "key", list(notes)
+
+
 def keyness(tokens: Mapping, articles: pd.DataFrame, by: str, *, level: str = "text",
             min_count: int = 5, alpha: float = 0.05, correction: str = "bh",
-            zero: float = 0.5) -> pd.DataFrame:
+            zero: float = 0.5, inference: Inference | None = None,
+            clusters: pd.Series | None = None) -> pd.DataFrame:
     """Keyness of every term in each group against all other groups pooled.
 
     Parameters
@@ -70,6 +117,10 @@ def keyness(tokens: Mapping, articles: pd.DataFrame, by: str, *, level: str = "t
         Adjustment of p-values per group across the terms tested.
     zero : float
         Frequency that stands in for 0 in the log ratio.
+    inference : Inference, optional
+        Permutation settings of the article-level test (default: :class:`Inference`).
+    clusters : Series, optional
+        ``article_id`` → unit key: documents of one cluster are averaged.
 
     Returns
     -------
@@ -77,8 +128,11 @@ def keyness(tokens: Mapping, articles: pd.DataFrame, by: str, *, level: str = "t
         ``by``, ``term``, ``freq``, ``freq_rest``, ``size``, ``size_rest``,
         ``docs`` / ``docs_rest`` (documents containing the term, of ``n_docs``
         / ``n_docs_rest``), ``per_10k``, ``per_10k_rest``, ``g2``, ``log_ratio``,
-        ``p_value``, ``p_adjusted``, ``significant``, ``direction``
-        (``over``/``under``), ``level``, ``correction`` and coverage; sorted by
+        ``p_value``, ``p_adjusted``, ``significant`` (token-level G²),
+        ``direction`` (``over``/``under``), ``units``, ``article_p`` / ``article_q``
+        (permutation test of per-document rates over documents, BH per group),
+        ``key`` and ``key_note`` (see :func:`_key_flags`), ``level``,
+        ``correction`` and coverage; sorted by
         group, then G² descending, then term. Groups with no tokens at this
         level are absent (their coverage says why).
 
@@ -90,6 +144,7 @@ def keyness(tokens: Mapping, articles: pd.DataFrame, by: str, *, level: str = "t
     check_level(level)
     if correction not in CORRECTIONS:
         raise ValueError("correction must be 'bh', 'bonferroni' or 'none'")
+    inference = inference or Inference()
     groups = level_groups(articles, by, level)
     table = group_counts(tokens, groups)
     if table.shape[1] < 2:
@@ -102,6 +157,7 @@ def keyness(tokens: Mapping, articles: pd.DataFrame, by: str, *, level: str = "t
     docs = group_counts({k: set(v) for k, v in tokens.items()}, groups).reindex(
         index=table.index, columns=table.columns, fill_value=0)
     n_docs = groups[groups.index.isin(list(tokens))].value_counts()
+    rates = _article_rates(tokens, groups, list(table.index))
     frames = []
     for grp in table.columns:
         a = table[grp].to_numpy()
@@ -120,8 +176,10 @@ def keyness(tokens: Mapping, articles: pd.DataFrame, by: str, *, level: str = "t
             "p_value": k["p_value"].to_numpy(), "p_adjusted": padj,
             "significant": padj < alpha,
             "direction": np.where(a / c >= b / d, "over", "under"),
+            **_article_test(rates, groups, grp, inference, clusters),
         }))
     out = pd.concat(frames, ignore_index=True)
+    out["key"], out["key_note"] = _key_flags(out, alpha)
     out = out.sort_values([by, "g2", "term"], ascending=[True, False, True],
                           kind="stable").reset_index(drop=True)
     out["level"], out["correction"] = level, correction
@@ -130,14 +188,15 @@ def keyness(tokens: Mapping, articles: pd.DataFrame, by: str, *, level: str = "t
 
 def keyness_article_check(tokens: Mapping, articles: pd.DataFrame, by: str, a: str, b: str,
                           *, n_terms: int = 25, min_count: int = 5, alpha: float = 0.05,
-                          correction: str = "bh", **boot) -> pd.DataFrame:
+                          correction: str = "bh", clusters: pd.Series | None = None,
+                          **boot) -> pd.DataFrame:
     """Key words of ``a`` vs ``b`` (significant, over-used, top ``n_terms`` by
     G² per side) re-tested with :func:`~analysis.compare.terms.term_difference`.
 
-    The terms are selected on the same data: an interval excluding zero is a
+    The terms are selected on the same data: the article-level test is a
     robustness filter against one-article effects, not a confirmatory test.
-    ``boot`` are the bootstrap keywords of
-    :func:`~analysis.compare.prevalence.prevalence_difference`.
+    ``boot`` are the inference keywords of
+    :func:`~analysis.compare.prevalence.prevalence_difference` (with ``clusters``).
 
     Returns
     -------
@@ -146,11 +205,13 @@ def keyness_article_check(tokens: Mapping, articles: pd.DataFrame, by: str, a: s
         ``log_ratio``, ``docs``, ``n_docs`` from the keyness table.
     """
     two = articles[group_series(articles, by).isin([a, b]).to_numpy()]
-    kw = keyness(tokens, two, by, min_count=min_count, alpha=alpha, correction=correction)
+    kw = keyness(tokens, two, by, min_count=min_count, alpha=alpha, correction=correction,
+                 inference=from_options(alpha=alpha, **boot), clusters=clusters)
     cand = kw[kw["significant"] & (kw["direction"] == "over")].groupby(by).head(n_terms)
     td = term_difference(tokens, articles, by, a, b, list(dict.fromkeys(cand["term"])),
-                         **boot)
-    return td.merge(cand[[by, "term", "g2", "log_ratio", "docs", "n_docs"]]
+                         clusters=clusters, alpha=alpha, **boot)
+    return td.merge(cand[[by, "term", "g2", "log_ratio", "docs", "n_docs", "key",
+                          "key_note"]]
                     .rename(columns={by: "keyness_group"}), on="term", how="left")
 
 

@@ -1,14 +1,17 @@
-"""Topic prevalence per group, with a cluster bootstrap over articles.
+"""Topic prevalence per group and differences between two groups.
 
-Articles, never paragraphs, are the resampling units, and each group draws from
-its own seeded stream (:func:`analysis.stats.group_rng`), so a group's interval
-does not change when other groups are added. The same machinery serves any
-per-article measure (actor rates, term rates): pass its columns as ``topic_cols``.
+Articles (or clusters of articles), never paragraphs, are the units; with refits
+of the topic model (a ``seed`` column) the uncertainty covers the seeds as well
+(:mod:`analysis.compare.inference`). Each group draws from its own seeded stream
+(:func:`analysis.stats.group_rng`), so a group's interval does not change when
+other groups are added. The same machinery serves any per-article measure (actor
+rates, term rates): pass its columns as ``topic_cols``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -16,21 +19,21 @@ import pandas as pd
 
 from analysis import io
 from analysis.evidence import NO_TEXT_STATUS, NoTextError, coverage
-from analysis.stats import bootstrap_means, group_rng, percentile_interval
-
 from .groups import check_level, level_groups, topic_columns, with_coverage
+from .inference import INTERVAL_METHOD, difference, from_options, group_estimate, unit_values
 
-__all__ = ["article_prevalence", "key_differences", "prevalence_difference",
+__all__ = ["article_prevalence", "key_differences", "macro_part", "prevalence_difference",
            "read_key_differences", "topic_label_map", "topic_prevalence"]
 
 
 def article_prevalence(doc_topics: pd.DataFrame, *, topic_cols=None,
                        weight_col: str | None = "n_tokens") -> pd.DataFrame:
-    """Article × topic prevalence (index ``article_id``).
+    """Article × topic prevalence (index ``article_id``, or ``seed`` and ``article_id``).
 
     Several rows per article (paragraphs) are averaged with ``weight_col``
     as weights (token-weighted, as the topic stage defines article
-    prevalence); without that column every row weighs the same.
+    prevalence); without that column every row weighs the same. With a
+    ``seed`` column (refits of the topic model) each refit is kept apart.
     """
     cols = topic_columns(doc_topics, topic_cols)
     df = doc_topics
@@ -41,50 +44,36 @@ def article_prevalence(doc_topics: pd.DataFrame, *, topic_cols=None,
     # Rows with no kept tokens have undefined proportions: they carry no weight.
     keep = (w > 0) & df[cols].notna().all(axis=1).to_numpy()
     df, w = df[keep], w[keep]
+    keys = [df[k].to_numpy() for k in ("seed", "article_id") if k in df.columns]
+    names = [k for k in ("seed", "article_id") if k in df.columns]
     vals = df[cols].to_numpy(dtype=float) * w[:, None]
-    num = pd.DataFrame(vals, columns=cols).groupby(df["article_id"].to_numpy()).sum()
-    den = pd.Series(w).groupby(df["article_id"].to_numpy()).sum()
+    num = pd.DataFrame(vals, columns=cols).groupby(keys).sum()
+    den = pd.Series(w).groupby(keys).sum()
     out = num.div(den.where(den > 0), axis=0)
-    out.index.name = "article_id"
+    out.index.names = names
     return out.sort_index()
 
 
 def _units(articles: pd.DataFrame, by: str, prev: pd.DataFrame, level: str) -> pd.Series:
     """Group of each article that enters an estimate at this level."""
     g = level_groups(articles, by, level)
-    return g[g.index.isin(prev.index)]
-
-
-def _group_estimate(x: np.ndarray, name: str, *, level: str, n_boot: int, ci: float,
-                    min_articles: int, random_state: int):
-    """Mean, CI bounds and status of one group's article rows ``x``."""
-    n, k = x.shape
-    if n == 0:
-        nan = np.full(k, np.nan)
-        return nan, nan, nan, (NO_TEXT_STATUS if level == "text" else "no articles")
-    if n < min_articles:
-        nan = np.full(k, np.nan)
-        return (x.mean(axis=0), nan, nan,
-                f"too few articles for a CI (n={n} < {min_articles})")
-    lo, hi = percentile_interval(bootstrap_means(x, n_boot, group_rng(random_state, name)), ci)
-    return x.mean(axis=0), lo, hi, "estimated"
+    return g[g.index.isin(prev["article_id"])]
 
 
 def topic_prevalence(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: str, *,
                      topic_cols=None, weight_col: str | None = "n_tokens",
                      level: str = "text", n_boot: int = 2000, ci: float = 0.95,
-                     min_articles: int = 3, random_state: int,
-                     tokens=None) -> pd.DataFrame:
-    """Mean topic prevalence per group with cluster-bootstrap CIs.
-
-    Each group's articles are drawn with replacement ``n_boot`` times and the
-    mean article prevalence recomputed.
+                     min_articles: int = 5, random_state: int, n_perm: int = 9999,
+                     max_exact: int = 200000, alpha: float = 0.05,
+                     clusters: pd.Series | None = None, tokens=None) -> pd.DataFrame:
+    """Mean topic prevalence per group, with intervals over articles (and refits).
 
     Parameters
     ----------
     doc_topics : DataFrame
-        ``article_id`` plus one column per topic; paragraph rows are
-        aggregated by :func:`article_prevalence`.
+        ``article_id`` plus one column per topic, and ``seed`` when it holds
+        several refits of the topic model; paragraph rows are aggregated by
+        :func:`article_prevalence`.
     articles : DataFrame
         Articles with ``by``, ``text_status`` and ``n_chars``.
     by : str
@@ -93,12 +82,11 @@ def topic_prevalence(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: str, 
         ``"text"``: only articles with body text enter; groups without any get
         ``status`` = ``"no text: no text-level estimate"`` and NaN values.
         ``"title"``: prevalence inferred from titles, for every unique title.
-    n_boot, ci : int, float
-        Bootstrap replicates and interval level (``[compare]``).
-    min_articles : int
-        Below this many articles the point estimate is given but the CI is NaN.
-    random_state : int
-        Seed; each group draws from its own stream of it.
+    n_boot, ci, min_articles, random_state :
+        Bootstrap-t replicates per refit, interval level, the fewest units for an
+        interval (fewer: point estimate only) and the seed (one stream per group).
+    clusters : Series, optional
+        ``article_id`` → cluster key: articles of one cluster count as one unit.
     tokens : mapping or Series, optional
         Body tokens, for the ``n_tokens`` coverage column.
 
@@ -106,21 +94,29 @@ def topic_prevalence(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: str, 
     -------
     DataFrame
         Long: ``by``, ``topic``, ``estimate``, ``ci_low``, ``ci_high``,
-        ``n_units``, ``level``, ``status`` and the coverage columns.
+        ``n_units``, ``n_seeds``, ``interval``, ``level``, ``status`` and the
+        coverage columns.
     """
     check_level(level)
-    prev = article_prevalence(doc_topics, topic_cols=topic_cols, weight_col=weight_col)
-    cols = list(prev.columns)
+    inf = from_options(n_boot=n_boot, ci=ci, min_articles=min_articles,
+                       random_state=random_state, n_perm=n_perm, max_exact=max_exact,
+                       alpha=alpha)
+    prev = article_prevalence(doc_topics, topic_cols=topic_cols,
+                              weight_col=weight_col).reset_index()
+    cols = topic_columns(doc_topics, topic_cols)
     units = _units(articles, by, prev, level)
     cov = coverage(articles, by, tokens)
     rows = []
     for name in cov[by]:
-        ids = units.index[units == name]
-        est, lo, hi, status = _group_estimate(
-            prev.loc[ids, cols].to_numpy(dtype=float), name, level=level, n_boot=n_boot,
-            ci=ci, min_articles=min_articles, random_state=random_state)
-        rows += [{by: name, "topic": t, "estimate": est[j], "ci_low": lo[j],
-                  "ci_high": hi[j], "n_units": len(ids), "level": level, "status": status}
+        x, _ = unit_values(prev, cols, units.index[units == name], clusters)
+        r = group_estimate(x, name, inf)
+        if r["n_units"] == 0 and level == "text":
+            r["status"] = NO_TEXT_STATUS
+        rows += [{by: name, "topic": t, "estimate": r["estimate"][j],
+                  "ci_low": r["ci_low"][j], "ci_high": r["ci_high"][j],
+                  "n_units": r["n_units"], "n_seeds": x.shape[0],
+                  "interval": INTERVAL_METHOD if r["status"] == "estimated" else "none",
+                  "level": level, "status": r["status"]}
                  for j, t in enumerate(cols)]
     return with_coverage(pd.DataFrame(rows), cov, by)
 
@@ -128,27 +124,34 @@ def topic_prevalence(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: str, 
 def prevalence_difference(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: str,
                           a: str, b: str, *, topic_cols=None,
                           weight_col: str | None = "n_tokens", level: str = "text",
-                          n_boot: int = 2000, ci: float = 0.95, min_articles: int = 3,
-                          random_state: int) -> pd.DataFrame:
-    """Difference in mean topic prevalence, group ``a`` minus group ``b``.
+                          n_boot: int = 2000, ci: float = 0.95, min_articles: int = 5,
+                          random_state: int, n_perm: int = 9999, max_exact: int = 200000,
+                          alpha: float = 0.05, clusters: pd.Series | None = None,
+                          influence: bool = True) -> pd.DataFrame:
+    """Difference in mean topic prevalence, group ``a`` minus group ``b``, per topic.
 
-    Each group is resampled by article with its own seeded stream (the same
-    streams as :func:`topic_prevalence`); the CI is the percentile interval
-    of the bootstrap differences.
+    Intervals pool bootstrap-t draws over articles and over the refits in
+    ``doc_topics`` (a ``seed`` column); the permutation test shuffles group labels
+    over articles; q values are BH across the topics. See
+    :func:`analysis.compare.inference.difference` for every column.
 
     Raises
     ------
     NoTextError
         At ``level="text"``, if either group has no article with body text.
     ValueError
-        If either group has fewer than ``min_articles`` articles at this level.
+        If either group has fewer than 2 units at this level.
     """
     check_level(level)
-    prev = article_prevalence(doc_topics, topic_cols=topic_cols, weight_col=weight_col)
-    cols = list(prev.columns)
+    inf = from_options(n_boot=n_boot, ci=ci, min_articles=min_articles,
+                       random_state=random_state, n_perm=n_perm, max_exact=max_exact,
+                       alpha=alpha)
+    prev = article_prevalence(doc_topics, topic_cols=topic_cols,
+                              weight_col=weight_col).reset_index()
+    cols = topic_columns(doc_topics, topic_cols)
     units = _units(articles, by, prev, level)
     cov = coverage(articles, by).set_index(by)
-    draws, means, ns = {}, {}, {}
+    xs, keys = {}, {}
     for name in (a, b):
         if name not in cov.index:
             raise KeyError(f"{by}={name!r} not in articles")
@@ -158,59 +161,68 @@ def prevalence_difference(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: 
                 f"{by}={name!r} has no article with body text "
                 f"({cov.loc[name, 'n_articles']} articles, titles only): "
                 "no text-level estimate; use level='title' for a title-level one")
-        if len(ids) < min_articles:
-            raise ValueError(f"{by}={name!r}: {len(ids)} {level}-level articles "
-                             f"< min_articles={min_articles}")
-        x = prev.loc[ids, cols].to_numpy(dtype=float)
-        means[name], ns[name] = x.mean(axis=0), len(ids)
-        draws[name] = bootstrap_means(x, n_boot, group_rng(random_state, name))
-    lo, hi = percentile_interval(draws[a] - draws[b], ci)
-    out = pd.DataFrame({
-        "topic": cols, "estimate": means[a] - means[b], "ci_low": lo, "ci_high": hi,
-        "group_a": a, "group_b": b, "by": by, "level": level,
-        "n_a": ns[a], "n_b": ns[b],
-        "articles_a": int(cov.loc[a, "n_articles"]),
-        "articles_b": int(cov.loc[b, "n_articles"]),
-        "evidence_a": cov.loc[a, "evidence"], "evidence_b": cov.loc[b, "evidence"],
-    })
-    out["ci_excludes_zero"] = (out["ci_low"] > 0) | (out["ci_high"] < 0)
+        xs[name], keys[name] = unit_values(prev, cols, ids, clusters)
+        if len(keys[name]) < 2:
+            raise ValueError(f"{by}={name!r}: {len(keys[name])} {level}-level units; "
+                             "a difference needs at least 2 per group")
+    out = difference(xs[a], xs[b], keys[a], keys[b], a, b, inf, influence=influence)
+    out.insert(0, "topic", cols)
+    out = out.assign(group_a=a, group_b=b, by=by, level=level,
+                     clustered=clusters is not None,
+                     articles_a=int(cov.loc[a, "n_articles"]),
+                     articles_b=int(cov.loc[b, "n_articles"]),
+                     evidence_a=cov.loc[a, "evidence"], evidence_b=cov.loc[b, "evidence"])
     return out
 
 
-_ORDINALS = ["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"]
+_DIGITS = ["Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"]
 
 
-def key_differences(diff: pd.DataFrame, *, n: int = 3,
-                    topic_labels: Mapping[str, str] | None = None,
-                    prefix: str = "compare", item: str = "topic",
-                    digits: int = 3, rank: str = "abs") -> dict[str, str]:
-    """Top ``n`` differences as LaTeX-ready strings.
+def macro_part(name) -> str:
+    """``public_security`` → ``PublicSecurity``, ``3`` → ``Three`` (letters only)."""
+    words = re.findall(r"[A-Za-z]+|[0-9]", str(name))
+    if not words:
+        raise ValueError(f"{name!r} has no ASCII letters or digits for a macro name")
+    return "".join(_DIGITS[int(w)] if w.isdigit() else w[:1].upper() + w[1:] for w in words)
 
-    ``rank="abs"`` orders by |estimate| (CIs covering zero included, flagged);
-    ``rank="ci"`` keeps only differences whose CI excludes zero, ordered by
-    the distance of the nearer CI bound from zero. Keys are letters only
-    (``compareDiffOneTopic``, ``compareDiffOneEst``, ``compareDiffOneCI`` …) so
-    they can become ``\\newcommand`` names.
+
+def _num(v: float, digits: int) -> str:
+    return "NA" if pd.isna(v) else f"{v:.{digits}f}"
+
+
+def key_differences(diff: pd.DataFrame, *, prefix: str = "compareTopic", item: str = "topic",
+                    ids: Mapping[str, str] | None = None,
+                    labels: Mapping[str, str] | None = None,
+                    digits: int = 3) -> dict[str, str]:
+    """Every row of a difference table as citable strings, keyed by item, never by rank.
+
+    Keys are ``prefix`` + the item's id (``ids`` maps an item to a stable ASCII id,
+    e.g. a topic's label id; else the item itself) + a field: ``Est``, ``CI``
+    (``[lo, hi]`` or ``NA`` below the minimum n), ``P``, ``Q``, ``Significant``
+    (interval excludes zero and q < alpha), ``SignAgreement`` (share of refits),
+    ``LooMin``, ``LooMax``, ``LooFlips`` (leaving one unit out changes the
+    conclusion) and ``Label`` when ``labels`` names the item. Common keys:
+    ``By``, ``GroupA``, ``GroupB``, ``UnitsA``, ``UnitsB``, ``Seeds``, ``Level``.
     """
-    if rank == "abs":
-        score = diff["estimate"].abs()
-    elif rank == "ci":
-        score = np.minimum(diff["ci_low"].abs(), diff["ci_high"].abs()).where(
-            diff["ci_excludes_zero"])
-    else:
-        raise ValueError("rank must be 'abs' or 'ci'")
-    d = diff.assign(_abs=score).dropna(subset=["_abs"]).sort_values(
-        ["_abs", item], ascending=[False, True], kind="stable").head(n)
     r0 = diff.iloc[0]
-    out = {f"{prefix}DiffBy": str(r0["by"]), f"{prefix}DiffGroupA": str(r0["group_a"]),
-           f"{prefix}DiffGroupB": str(r0["group_b"]), f"{prefix}DiffNA": str(r0["n_a"]),
-           f"{prefix}DiffNB": str(r0["n_b"]), f"{prefix}DiffLevel": str(r0["level"])}
-    for word, (_, r) in zip(_ORDINALS, d.iterrows()):
-        label = (topic_labels or {}).get(r[item], r[item])
-        out[f"{prefix}Diff{word}Topic"] = str(label)
-        out[f"{prefix}Diff{word}Est"] = f"{r['estimate']:.{digits}f}"
-        out[f"{prefix}Diff{word}CI"] = f"[{r['ci_low']:.{digits}f}, {r['ci_high']:.{digits}f}]"
-        out[f"{prefix}Diff{word}Excludes"] = "yes" if r["ci_excludes_zero"] else "no"
+    out = {f"{prefix}By": str(r0["by"]), f"{prefix}GroupA": str(r0["group_a"]),
+           f"{prefix}GroupB": str(r0["group_b"]), f"{prefix}UnitsA": str(r0["n_a"]),
+           f"{prefix}UnitsB": str(r0["n_b"]), f"{prefix}Seeds": str(r0["n_seeds"]),
+           f"{prefix}Level": str(r0["level"])}
+    for _, r in diff.iterrows():
+        key = prefix + macro_part((ids or {}).get(r[item], r[item]))
+        ci = ("NA" if pd.isna(r["ci_low"])
+              else f"[{_num(r['ci_low'], digits)}, {_num(r['ci_high'], digits)}]")
+        out.update({f"{key}Est": _num(r["estimate"], digits), f"{key}CI": ci,
+                    f"{key}P": _num(r["p_value"], 3), f"{key}Q": _num(r["q_value"], 3),
+                    f"{key}Significant": "yes" if r["significant"] else "no",
+                    f"{key}SignAgreement": _num(r["sign_agreement"], 2)})
+        if "loo_min" in diff.columns:
+            out.update({f"{key}LooMin": _num(r["loo_min"], digits),
+                        f"{key}LooMax": _num(r["loo_max"], digits),
+                        f"{key}LooFlips": "yes" if r["loo_conclusion_flips"] else "no"})
+        if labels and r[item] in labels:
+            out[f"{key}Label"] = str(labels[r[item]])
     return out
 
 
@@ -223,7 +235,7 @@ def read_key_differences(results_dir: str | os.PathLike) -> dict[str, str]:
 
 
 def topic_label_map(labels: pd.DataFrame | None) -> dict[str, str]:
-    """Display label per topic column: ``{"topic_0": "0: label (gloss)"}``.
+    """Display label per topic column: ``{"topic_0": "0: label – gloss"}``.
 
     ``labels`` has ``topic``, ``label`` and optionally ``gloss`` (the topic
     stage's labels or ``topic_terms.csv``); one row per topic is used.
@@ -234,6 +246,7 @@ def topic_label_map(labels: pd.DataFrame | None) -> dict[str, str]:
     for _, r in labels.drop_duplicates("topic").iterrows():
         text = str(r["label"])
         if "gloss" in labels.columns and pd.notna(r["gloss"]) and r["gloss"] != r["label"]:
-            text = f"{text} ({r['gloss']})"
+            # A dash, not parentheses: glosses carry their own "(…)".
+            text = f"{text} – {r['gloss']}"
         out[f"topic_{int(r['topic'])}"] = f"{int(r['topic'])}: {text}"
     return out

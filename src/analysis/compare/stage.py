@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import io
-from ..evidence import Coverage, coverage, evidence_label
+from ..evidence import Contrast, Coverage, NoTextError, coverage, evidence_label, resolve_contrast
 from ..plots.compare import (draw_actor_mentions, draw_correspondence, draw_difference,
                              draw_keyness, draw_topic_prevalence)
 from ..segment import formulas
@@ -25,7 +25,8 @@ from ..topics import TopicResults, read_results
 from .actors import (actor_difference, actor_keywords, actor_mentions, actor_topics,
                      load_actors, title_actor_mentions)
 from .correspondence import correspondence
-from .groups import best_covered_groups, slug
+from .groups import slug
+from .inference import from_options
 from .keyness import keyness, keyness_article_check
 from .prevalence import (key_differences, prevalence_difference, topic_label_map,
                          topic_prevalence)
@@ -39,11 +40,13 @@ if TYPE_CHECKING:
 __all__ = ["CompareInputs", "bootstrap_options", "prepare", "write"]
 
 
-def bootstrap_options(p: CompareParams) -> dict:
-    """Keywords of the cluster bootstrap (``n_boot``, ``ci``, ``min_articles``,
-    ``random_state``) from ``[compare]``."""
+def bootstrap_options(p: CompareParams, clusters: pd.Series | None = None) -> dict:
+    """Keywords of the article-level inference from ``[compare]`` (``n_boot``, ``ci``,
+    ``min_articles``, ``random_state``, ``n_perm``, ``max_exact``, ``alpha``) and the
+    units of ``[contrast] cluster_by`` (``clusters``)."""
     return dict(n_boot=p.n_boot, ci=p.ci, min_articles=p.min_articles_ci,
-                random_state=p.random_state)
+                random_state=p.random_state, n_perm=p.n_perm, max_exact=p.max_exact,
+                alpha=p.alpha, clusters=clusters)
 
 
 @dataclass(frozen=True)
@@ -66,8 +69,11 @@ class CompareInputs:
         ``topic_k`` -> display label.
     groups : tuple of str
         The ``[compare] groups`` present as article columns.
-    pair : tuple of str
-        The two best-covered text groups of ``[compare] difference_by`` (a, b).
+    contrast : Contrast or None
+        The two groups of ``[contrast]`` (:func:`analysis.evidence.resolve_contrast`);
+        None when the corpus cannot give them (``contrast_note`` says why).
+    contrast_note : str
+        The contrast's description, or why there is none.
     boot : dict
         :func:`bootstrap_options`.
     coverage : Coverage
@@ -83,7 +89,8 @@ class CompareInputs:
     topics: TopicResults | None
     labels: Mapping[str, str]
     groups: tuple[str, ...]
-    pair: tuple[str, str]
+    contrast: Contrast | None
+    contrast_note: str
     boot: Mapping
     coverage: Coverage
 
@@ -107,6 +114,13 @@ def prepare(ctx: RunContext) -> CompareInputs:
     if missing:
         warnings.warn(f"[compare] groups {missing} are not columns of the articles; "
                       "they are left out", stacklevel=2)
+    try:
+        contrast = resolve_contrast(arts, ctx.params.contrast)
+        note = contrast.description
+    except NoTextError as exc:
+        contrast, note = None, f"no comparison: {exc}"
+        warnings.warn(note, stacklevel=2)
+    clusters = contrast.clusters if contrast is not None else None
     return CompareInputs(
         articles=arts, paragraphs=corpus.paragraphs,
         body_tokens=article_tokens(arts, seg, level="text"),
@@ -115,8 +129,8 @@ def prepare(ctx: RunContext) -> CompareInputs:
         actors=load_actors(ctx.input(p.actors)), topics=topics,
         labels=topic_label_map(topics.labels) if topics is not None else {},
         groups=tuple(g for g in p.groups if g in arts.columns),
-        pair=tuple(best_covered_groups(arts, p.difference_by)),
-        boot=bootstrap_options(p), coverage=ctx.coverage)
+        contrast=contrast, contrast_note=note,
+        boot=bootstrap_options(p, clusters), coverage=ctx.coverage)
 
 
 def _csv(ctx: RunContext, df: pd.DataFrame, role: str, *fill: str) -> Path:
@@ -138,7 +152,8 @@ def _write_group(ctx: RunContext, x: CompareInputs, by: str) -> list[Path]:
     if draw:
         out += ctx.save_figure(draw_actor_mentions(am, by, evidence=x.evidence("text")),
                                f"actor_mentions_{by}")
-    kw_opts = dict(alpha=p.alpha, correction=p.correction)
+    kw_opts = dict(alpha=p.alpha, correction=p.correction, inference=from_options(**x.boot),
+                   clusters=x.boot["clusters"])
     if by in p.keyness_groups and two_text:
         kw = keyness(x.body_tokens, arts, by, min_count=p.keyness_min_count, **kw_opts)
         out.append(_csv(ctx, kw, "keyness_by", by))
@@ -165,8 +180,8 @@ def _write_topic_prevalence(ctx: RunContext, x: CompareInputs, by: str, *,
                             draw: bool) -> list[Path]:
     """Text-level (paragraph topics) and title-level (title topics) prevalence."""
     arts, out = x.articles, []
-    prev = topic_prevalence(x.topics.para_topics, arts, by, tokens=x.body_tokens, **x.boot)
-    tprev = topic_prevalence(x.topics.title_topics, arts, by, level="title",
+    prev = topic_prevalence(x.topics.para_refits, arts, by, tokens=x.body_tokens, **x.boot)
+    tprev = topic_prevalence(x.topics.title_refits, arts, by, level="title",
                              weight_col=None, **x.boot)
     for level, df, role in (("text", prev, "topic_prevalence_by"),
                             ("title", tprev, "topic_prevalence_titles_by")):
@@ -179,31 +194,41 @@ def _write_topic_prevalence(ctx: RunContext, x: CompareInputs, by: str, *,
 
 
 def _write_differences(ctx: RunContext, x: CompareInputs) -> list[Path]:
-    """``a`` vs ``b`` of ``difference_by``: topics, actors, key words, the pattern's rate,
-    and ``compare_key_differences.csv``."""
-    p, arts = ctx.params.compare, x.articles
-    by, (a, b) = p.difference_by, x.pair
+    """``a`` vs ``b`` of ``[contrast]``: topics, actors, key words, the pattern's rate,
+    and ``compare_key_differences.csv`` (every item keyed by its id, never by rank)."""
+    p = ctx.params.compare
+    if x.contrast is None:
+        return [_csv(ctx, pd.DataFrame({"key": ["compareContrastNote"],
+                                        "value": [x.contrast_note]}),
+                     "compare_key_differences")]
+    c = x.contrast
+    arts, by, a, b = c.articles, c.by, c.a, c.b
     ab = f"{slug(a)}_vs_{slug(b)}"
-    out, kd = [], {}
+    out, kd = [], {"compareContrastNote": c.description}
     if x.topics is not None:
-        diff = prevalence_difference(x.topics.para_topics, arts, by, a, b, **x.boot)
+        diff = prevalence_difference(x.topics.para_refits, arts, by, a, b, **x.boot)
         out.append(_csv(ctx, diff, "topic_prevalence_difference", ab))
         out += ctx.save_figure(draw_difference(diff, evidence=x.evidence("text"),
                                                topic_labels=x.labels), f"topic_difference_{ab}")
-        kd.update(key_differences(diff, topic_labels=x.labels))
+        ids = dict(zip("topic_" + x.topics.labels["topic"].astype(str),
+                       x.topics.labels["label_id"].astype(str)))
+        kd.update(key_differences(diff, ids=ids, labels=x.labels))
     ad = actor_difference(arts, by, a, b, x.actors, **x.boot)
     out.append(_csv(ctx, ad, "actor_mentions_difference", ab))
     kd.update(key_differences(ad, prefix="compareActor", item="actor", digits=1))
     td = keyness_article_check(x.body_tokens, arts, by, a, b, n_terms=p.article_check_terms,
-                               min_count=p.keyness_min_count, alpha=p.alpha,
-                               correction=p.correction, **x.boot)
+                               min_count=p.keyness_min_count, correction=p.correction,
+                               **x.boot)
     out.append(_csv(ctx, td, "keyness_article_check", ab))
-    kd.update(key_differences(td, prefix="compareTerm", item="term", digits=2, rank="ci"))
+    kd.update({"compareTermTested": str(len(td)),
+               "compareTermSignificant": str(int(td["significant"].sum()))})
     fq = p.fengqiao_pattern
     fd = prevalence_difference(term_by_article(arts, fq), arts, by, a, b,
                                topic_cols=["per_10k_chars"], weight_col=None, **x.boot)
     out.append(_csv(ctx, fd.rename(columns={"topic": "measure"}).assign(pattern=fq),
                     "fengqiao_rate_difference", ab))
+    kd.update(key_differences(fd, prefix="comparePattern", ids={"per_10k_chars": "rate"},
+                              digits=2))
     out.append(_csv(ctx, pd.DataFrame(sorted(kd.items()), columns=["key", "value"]),
                     "compare_key_differences"))
     return out
@@ -216,7 +241,7 @@ def write(ctx: RunContext) -> list[Path]:
     mentions (bodies and titles), formulas (bodies and titles), topic prevalence
     (text and title level), mentions of ``fengqiao_pattern``; keyness, title
     keyness and CA for the groups listed for them. For the two best-covered
-    text groups of ``difference_by``: differences in topics, actors, key words
+    groups of ``[contrast]``: differences in topics, actors, key words
     and the pattern's rate, and ``compare_key_differences.csv`` (read back by
     :func:`~analysis.compare.prevalence.read_key_differences`). Also
     ``actor_topics``, ``actor_keywords``, ``fengqiao_by_article`` and

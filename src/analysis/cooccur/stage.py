@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..evidence import Coverage, NoTextError, evidence_label
+from ..evidence import Coverage, NoTextError, evidence_label, resolve_contrast
 from ..io import OUTPUTS
 from ..plots import cooccur as plots
 from ..plots.style import style
@@ -33,7 +33,7 @@ from .windows import build_title_windows, build_windows, load_glossary
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ..config import CooccurParams
+    from ..config import ContrastParams, CooccurParams
     from ..context import RunContext
 
 __all__ = ["CooccurInputs", "Differential", "EgoNetworks", "differential_figure",
@@ -132,20 +132,21 @@ def _ego_networks(net: CooccurrenceNetwork, windows: pd.DataFrame, articles: pd.
                        pd.concat(kwics, ignore_index=True) if kwics else None)
 
 
-def _differential(windows: pd.DataFrame, articles: pd.DataFrame,
-                  p: CooccurParams) -> Differential | None:
+def _differential(windows: pd.DataFrame, articles: pd.DataFrame, p: CooccurParams,
+                  cp: ContrastParams) -> Differential | None:
+    """The two groups of ``[contrast]`` (the project's one group definition)."""
     d = p.differential
-    a, b = d.groups
-    within = {d.within_col: d.within_value} if d.within_col else {}
-    missing = [c for c in [d.group_col, *within] if c not in articles]
-    if missing:
-        warnings.warn(f"articles have no column(s) {missing} (unit metadata not loaded?); "
-                      "differential network skipped", stacklevel=3)
+    try:
+        contrast = resolve_contrast(articles, cp)
+    except NoTextError as exc:
+        warnings.warn(f"{exc}; differential network skipped", stacklevel=3)
         return None
-    cov = group_coverage(articles, group_col=d.group_col, groups=(a, b), within=within)
+    a, b, group_col = contrast.a, contrast.b, contrast.by
+    within = {cp.within_col: cp.within_value} if cp.within_col else {}
+    cov = group_coverage(articles, group_col=group_col, groups=(a, b), within=within)
     try:
         table = differential_network(
-            windows, articles, group_col=d.group_col, groups=(a, b), measure=d.measure,
+            windows, articles, group_col=group_col, groups=(a, b), measure=d.measure,
             n_perm=d.n_perm, random_state=p.random_state, min_count=d.min_count,
             alpha=d.alpha, min_articles=d.min_articles, within=within or None,
             n_keywords=d.n_keywords, min_windows=d.min_windows)
@@ -154,10 +155,10 @@ def _differential(windows: pd.DataFrame, articles: pd.DataFrame,
         warnings.warn(str(exc), stacklevel=3)
         table = None
         cov["status"] = "no text: not compared"
-    compared = group_articles(articles, group_col=d.group_col, groups=(a, b), within=within)
+    compared = group_articles(articles, group_col=group_col, groups=(a, b), within=within)
     return Differential(
-        groups=(a, b), slugs=(_slug(a, "group1"), _slug(b, "group2")), group_col=d.group_col,
-        within=within, coverage=cov.assign(group_col=d.group_col), table=table,
+        groups=(a, b), slugs=(_slug(a, "group1"), _slug(b, "group2")), group_col=group_col,
+        within=within, coverage=cov.assign(group_col=group_col), table=table,
         evidence=Coverage.of(compared))
 
 
@@ -180,7 +181,7 @@ def prepare(ctx: RunContext) -> CooccurInputs:
         params=p, articles=articles, coverage=ctx.coverage, unit_col=unit_col,
         glossary=glossary, windows=windows, network=net,
         ego=_ego_networks(net, windows, articles, p, glossary=glossary, unit_col=unit_col),
-        differential=_differential(windows, articles, p),
+        differential=_differential(windows, articles, p, ctx.params.contrast),
         title_windows=twin, title_network=tnet)
 
 

@@ -18,7 +18,8 @@ from ..config import TopicsParams
 from .labels import resolve_labels
 from .model import TopicModel, model_from_params, model_kwargs
 from .select import select_k
-from .stability import topic_stability
+from .diagnostics import coherence
+from .refits import refit_tables, seed_refits, stability_from_refits
 from .tables import (article_topics, exemplars, paragraph_documents, paragraph_topics,
                      title_topics, topic_terms)
 
@@ -32,7 +33,10 @@ TABLES = {
     "article_topics": "article_topics",
     "para_topics": "paragraph_topics",
     "stability": "topic_stability",
+    "coherence": "topic_coherence",
     "title_topics": "title_topics",
+    "para_refits": "paragraph_topics_refits",
+    "title_refits": "title_topics_refits",
     "labels": "topic_labels",
 }
 
@@ -51,7 +55,10 @@ class TopicResults:
     article_topics : one row per article: text-level where there is a body, else title-level.
     title_topics : one row per article, inferred from its title (``evidence`` = ``title``).
     exemplars : representative paragraphs per topic, labelled.
-    stability : per-topic stability across the sweep's seeds, labelled.
+    stability : per-topic stability over the refits of the reported model, labelled.
+    coherence : per-topic NPMI of the reported model (sliding window and paragraph window).
+    para_refits, title_refits : paragraph and title proportions of every refit
+        (``seed`` column; the reported model's seed included), topics aligned to it.
     labels : ``topic``, ``label_id``, ``label``, ``gloss``, ``overlap``, ``n_top_words``.
     num_topics : K of the reported model.
     model : the fitted :class:`TopicModel` when built; ``None`` when read from CSVs.
@@ -66,6 +73,9 @@ class TopicResults:
     title_topics: pd.DataFrame
     exemplars: pd.DataFrame
     stability: pd.DataFrame
+    coherence: pd.DataFrame
+    para_refits: pd.DataFrame
+    title_refits: pd.DataFrame
     labels: pd.DataFrame
     num_topics: int
     model: TopicModel | None = field(default=None, compare=False, repr=False)
@@ -141,7 +151,11 @@ def build(articles: pd.DataFrame, paragraphs: pd.DataFrame, *, p: TopicsParams,
     k_table.insert(1, "chosen", k_table["k"] == model.num_topics)
     k_table.insert(2, "evidence", "text")
     para = paragraph_topics(model, frame, docs)
-    titles = title_topics(model, articles, tokenize(articles["title"].tolist()))
+    title_docs = tokenize(articles["title"].tolist())
+    titles = title_topics(model, articles, title_docs)
+    refits = seed_refits(model, docs, p.refit_seeds, extra_docs=title_docs, n_jobs=p.n_jobs,
+                         cache_dir=cache_dir)
+    para_refits, title_refits = refit_tables(refits, para, titles)
     ex = _labelled(exemplars(para, frame, articles, n=p.n_exemplars,
                              min_tokens=p.exemplar_min_tokens), labels)
     ex.insert(0, "evidence", "text")
@@ -152,13 +166,30 @@ def build(articles: pd.DataFrame, paragraphs: pd.DataFrame, *, p: TopicsParams,
         "exemplars": ex,
         "article_topics": article_topics(para, articles, title_rows=titles),
         "para_topics": para.assign(evidence="text"),
-        "stability": _labelled(topic_stability(model, docs, p.k_seeds, cache_dir=cache_dir),
-                               labels),
+        "stability": _labelled(stability_from_refits(refits, model.random_state), labels),
+        "coherence": _labelled(topic_coherence(model, docs, p), labels),
         "title_topics": titles,
+        "para_refits": para_refits,
+        "title_refits": title_refits,
         "labels": labels,
     }
     return TopicResults(**{k: _as_written(v) for k, v in tables.items()},
                         num_topics=model.num_topics, model=model, draft_labels=draft)
+
+
+def topic_coherence(model: TopicModel, docs, p: TopicsParams) -> pd.DataFrame:
+    """Per-topic NPMI of the reported model's top words, in a sliding window of
+    ``npmi_window`` tokens and with each paragraph as one window."""
+    longest = max((len(d) for d in docs), default=1)
+    return pd.DataFrame({
+        "topic": range(model.num_topics),
+        "model": f"reported (K = {model.num_topics}, seed {model.random_state})",
+        "top_n": p.top_n,
+        "npmi_window": coherence(model, docs, "c_npmi", p.top_n, p.npmi_window),
+        "window_tokens": p.npmi_window,
+        # A window at least as long as the longest paragraph holds whole paragraphs.
+        "npmi_paragraph": coherence(model, docs, "c_npmi", p.top_n, longest),
+    })
 
 
 def read_results(results_dir: str | Path) -> TopicResults:
