@@ -17,7 +17,8 @@ from analysis import evidence, io
 from analysis.compare import stage
 from analysis.config import ROOT
 from analysis.context import RunContext
-from analysis.evidence import MISSING_GROUP, NO_TEXT_STATUS, NoTextError
+from analysis.config import ContrastParams
+from analysis.evidence import MISSING_GROUP, NO_TEXT_STATUS, NoTextError, resolve_contrast
 from analysis.plots.compare import draw_difference, draw_keyness, draw_topic_prevalence
 from analysis.topics import TABLES
 
@@ -126,11 +127,10 @@ def test_difference_ci_coverage_over_simulations():
     hits, reps = 0, 120
     for r in range(reps):
         arts, prev = simulate(rng, n_per_group=20)
-        d = C.prevalence_difference(prev, arts, "group", "A", "B", n_boot=400,
-                                    random_state=r).set_index("topic")
+        d = C.prevalence_difference(prev, arts, "group", "A", "B", n_boot=400, n_perm=99,
+                                    random_state=r, influence=False).set_index("topic")
         hits += d.loc["topic_0", "ci_low"] <= 0.2 <= d.loc["topic_0", "ci_high"]
-    # Nominal 95%; a percentile bootstrap with 20 articles a side runs a little
-    # under. 120 replications: binomial SD ≈ 0.02.
+    # Nominal 95% (bootstrap-t, 20 articles a side). 120 replications: binomial SD ≈ 0.02.
     assert 0.85 <= hits / reps <= 0.995
 
 
@@ -183,8 +183,10 @@ def test_real_corpus_sections_without_text_say_so(corpus, actors):
     assert plo["mentions"].isna().all() and (plo["status"] == NO_TEXT_STATUS).all()
     with pytest.raises(NoTextError):
         C.keyness({i: ["平安"] for i in arts["article_id"]}, arts, "section")
-    with pytest.raises(NoTextError):
-        C.best_covered_groups(arts, "section")
+    contrast = ContrastParams(by="section", groups=(), within_col="", within_value="",
+                              cluster_by="")
+    with pytest.raises(NoTextError, match="only 1 'section' group"):
+        resolve_contrast(arts, contrast)
 
 
 # ------------------------------------------------------------------ keyness
@@ -432,14 +434,15 @@ def test_titles_matching_fengqiao(corpus):
     assert got["article_id"].tolist() == [2, 5, 8, 20]
 
 
-def test_key_differences_dict_keys_are_latex_names(fx):
+def test_key_differences_are_keyed_by_item_not_rank(fx):
     arts, prev = fx
     d = C.prevalence_difference(prev, arts, "group", "A", "B", **BOOT)
-    kd = C.key_differences(d, topic_labels={"topic_0": "调解"})
+    kd = C.key_differences(d, ids={"topic_0": "mediation"}, labels={"topic_0": "调解"})
     assert all(k.isalpha() for k in kd)
-    assert kd["compareDiffOneTopic"] in ("调解", "topic_1")
-    ci = C.key_differences(d, rank="ci")
-    assert "compareDiffThreeTopic" not in ci   # topic_2's CI covers zero: left out
+    assert kd["compareTopicMediationLabel"] == "调解"
+    assert kd["compareTopicMediationSignificant"] == "yes"      # 0.2 vs 30 articles a side
+    assert kd["compareTopicTopicTwoSignificant"] == "no"        # no difference by design
+    assert kd["compareTopicTopicTwoEst"] == f"{d.loc[2, 'estimate']:.3f}"
 
 
 def _fake_topic_results(ctx, corpus) -> None:
@@ -454,7 +457,12 @@ def _fake_topic_results(ctx, corpus) -> None:
     tt[cols] = rng.dirichlet((1, 1, 1), len(tt))
     labels = pd.DataFrame({"topic": [0, 1, 2], "label": ["甲", "乙", "丙"],
                            "gloss": ["a", "b", "c"]})
+    labels["label_id"] = ["alpha", "beta", "gamma"]
+    # Two "refits": the reported proportions and a perturbed copy.
+    refit = {c: rng.dirichlet((1, 1, 1), len(pt))[:, j] for j, c in enumerate(cols)}
+    para_refits = pd.concat([pt.assign(seed=1), pt.assign(seed=2, **refit)], ignore_index=True)
     tables = {"para_topics": pt.assign(evidence="text"), "title_topics": tt,
+              "para_refits": para_refits, "title_refits": tt.assign(seed=1),
               "labels": labels}
     for field, role in TABLES.items():
         ctx.write_csv(tables.get(field, pd.DataFrame({"topic": [0]})), io.OUTPUTS[role])
@@ -495,8 +503,10 @@ def test_write_names_files_by_content_and_is_deterministic(written):
     assert "keyness_by_section.csv" not in names   # one section has text: no text keyness
     assert "actor_mentions_section.png" not in names   # not in figure_groups
     kd = C.read_key_differences(ctx.paths.results)
-    assert kd["compareDiffGroupA"] == "county" and kd["compareDiffNB"] == "9"
-    assert kd["compareDiffOneTopic"].split(": ")[1] in ("甲 (a)", "乙 (b)", "丙 (c)")
+    # City: 9 text articles, 4 and 5 from one place (滁州市) -> 8 units.
+    assert kd["compareTopicGroupA"] == "county" and kd["compareTopicUnitsB"] == "8"
+    assert kd["compareTopicSeeds"] == "2"
+    assert kd["compareTopicBetaLabel"] == "1: 乙 – b"
     assert all(k.isalpha() for k in kd)
     assert len(out1) == len(out2)
     for a, b in zip(sorted(out1), sorted(out2)):
@@ -513,8 +523,12 @@ def test_title_prevalence_rests_on_every_unique_title(written, corpus):
     ctx, _ = written[0]
     t = pd.read_csv(ctx.paths.results / "topic_prevalence_titles_by_section.csv")
     t = t.drop_duplicates("section").set_index("section")
-    assert (t["n_units"] == t["n_articles"] - t["n_duplicates"]).all()
-    assert t.loc["party_committees", "n_units"] == 42
+    # Units are places ([contrast] cluster_by): titles from one place count once.
+    arts = corpus.articles[corpus.articles["duplicate_of"].isna()]
+    units = arts.assign(u=arts["place"].fillna("a" + arts["article_id"].astype(str)))
+    expected = units.groupby("section")["u"].nunique()
+    assert (t["n_units"] == expected.reindex(t.index)).all()
+    assert (t["n_units"] <= t["n_articles"] - t["n_duplicates"]).all()
     assert (t["level"] == "title").all()
 
 
@@ -528,5 +542,6 @@ def test_stage_tokenizes_with_the_runs_segmenter(params, corpus, tmp_path):
     assert min(lengths) >= 3
     assert x.body_tokens[1] == list(ctx.segmenter.tokenize([corpus.articles.set_index(
         "article_id").loc[1, "text"]])[0])
-    assert x.pair == ("county", "city")
+    assert x.contrast.pair == ("county", "city")
+    assert "same place count as one unit" in x.contrast_note
     assert "20 of 75 articles have text" in x.evidence("text")

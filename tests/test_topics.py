@@ -19,7 +19,8 @@ from analysis.evidence import evidence_label
 from analysis.plots.topics import _order_articles
 from analysis.topics import cache, stage
 from analysis.topics.select import SELECT_K_CODE
-from analysis.topics.stability import STABILITY_CODE, cosine
+from analysis.topics.refits import REFITS_CODE
+from analysis.topics.stability import cosine
 
 DATA = Path(__file__).parent / "data"
 FAST = dict(no_below=1, no_above=1.0, passes=10, iterations=100)  # fixture models
@@ -298,7 +299,7 @@ def test_cache_keys_hash_only_the_code_that_computes_them(tmp_path, monkeypatch)
 
     def keys():
         return (cache.cache_key(payload, files=SELECT_K_CODE),
-                cache.cache_key(payload, files=STABILITY_CODE))
+                cache.cache_key(payload, files=REFITS_CODE))
 
     before = keys()
     for name in ("stage.py", "ldavis.py", "tables.py", "results.py", "labels.py"):

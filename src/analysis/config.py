@@ -287,6 +287,9 @@ class BenchParams:
     iterations: int = 50
     random_state: int = 20240909
     max_rss_gb: float = 2.0
+    coverage_ns: tuple[int, ...] = (3, 4, 5, 8, 10, 20)
+    coverage_reps: int = 4000
+    coverage_boot: int = 999
 
 
 @dataclass(frozen=True)

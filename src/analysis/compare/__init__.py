@@ -21,7 +21,7 @@ from analysis.evidence import NoTextError, coverage
 from .actors import (actor_difference, actor_keywords, actor_mentions, actor_rates,
                      actor_topics, count_actors, load_actors, title_actor_mentions)
 from .correspondence import correspondence, correspondence_analysis
-from .groups import best_covered_groups, level_groups, slug, text_articles
+from .groups import level_groups, slug, text_articles
 from .keyness import group_counts, keyness, keyness_article_check, term_group_table
 from .prevalence import (article_prevalence, key_differences, prevalence_difference,
                          read_key_differences, topic_label_map, topic_prevalence)

@@ -18,9 +18,9 @@ import re
 
 import pandas as pd
 
-from analysis.evidence import NoTextError, coverage, group_series, has_text, not_duplicate
+from analysis.evidence import group_series, has_text, not_duplicate
 
-__all__ = ["LEVELS", "best_covered_groups", "check_level", "level_groups", "slug",
+__all__ = ["LEVELS", "check_level", "level_groups", "slug",
            "text_articles", "topic_columns", "with_coverage"]
 
 LEVELS = ("text", "title")
@@ -57,22 +57,6 @@ def topic_columns(doc_topics: pd.DataFrame, topic_cols=None) -> list[str]:
     if not cols:
         raise ValueError("no topic columns found; pass topic_cols")
     return cols
-
-
-def best_covered_groups(articles: pd.DataFrame, by: str, *, n: int = 2) -> list[str]:
-    """The ``n`` groups with most text articles (ties: name order).
-
-    Raises
-    ------
-    NoTextError
-        If fewer than ``n`` groups have body text.
-    """
-    cov = coverage(articles, by)
-    cov = cov[cov["n_text"] > 0].sort_values(["n_text", by], ascending=[False, True],
-                                             kind="stable")
-    if len(cov) < n:
-        raise NoTextError(f"only {len(cov)} {by} group(s) have body text; need {n}")
-    return list(cov[by].head(n))
 
 
 def slug(s: str) -> str:

@@ -21,7 +21,8 @@ from .ldavis import ldavis_page
 from .model import MODEL_KEYS, TopicModel, model_from_params, model_kwargs
 from .results import TABLES, TopicResults, build, read_results
 from .select import select_k
-from .stability import background, cosine, match_topics, stability, topic_stability
+from .refits import seed_refits, stability_from_refits
+from .stability import background, cosine, match_topics, stability
 from .tables import (article_topics, exemplars, paragraph_documents, paragraph_topics,
                      title_topics, topic_columns, topic_terms)
 
@@ -31,5 +32,5 @@ __all__ = [
     "exclusivity", "exemplars", "frex", "ldavis_page", "load_labels", "match_labels",
     "match_topics", "model_from_params", "model_kwargs", "paragraph_documents",
     "paragraph_topics", "read_results", "relevance", "select_k", "stability",
-    "title_topics", "topic_columns", "topic_stability", "topic_terms",
+    "title_topics", "topic_columns", "seed_refits", "stability_from_refits", "topic_terms",
 ]

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from itertools import combinations
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
-from .cache import cache_key, cached_table
 from .model import TopicModel
 
-__all__ = ["STABILITY_CODE", "background", "cosine", "match_topics", "stability",
-           "topic_stability"]
-
-#: The files whose code computes :func:`topic_stability` (part of its cache key).
-STABILITY_CODE = ("model.py", "stability.py")
+__all__ = ["background", "cosine", "match_topics", "stability"]
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -61,34 +54,3 @@ def stability(topic_words: Sequence[np.ndarray],
 def background(model: TopicModel) -> np.ndarray:
     """Corpus word distribution of the training documents (the centre for stability)."""
     return model.term_frequency_ / model.term_frequency_.sum()
-
-
-def topic_stability(model: TopicModel, docs: Sequence[Sequence[str]], seeds: Sequence[int],
-                    *, cache_dir: str | Path | None = None) -> pd.DataFrame:
-    """How well each topic of ``model`` reappears when refitted with other seeds.
-
-    Refits with every seed in ``seeds`` (other parameters unchanged), matches
-    topics (Hungarian, centred cosine, see :func:`match_topics`) and reports per
-    topic the mean and minimum matched similarity, and the refit seed of the minimum.
-    ``cache_dir``: folder of a disk cache keyed by the docs, the model, the seeds
-    and the code in :data:`STABILITY_CODE`.
-    """
-    others = [int(s) for s in seeds if int(s) != model.random_state]
-
-    def compute() -> pd.DataFrame:
-        sims = np.empty((model.num_topics, len(others)))
-        for j, s in enumerate(others):
-            refit = TopicModel(**dict(model.get_params(), random_state=s)).fit(docs)
-            sims[:, j] = match_topics(model.topic_word_, refit.topic_word_,
-                                      background(model))[1]
-        return pd.DataFrame({"topic": range(model.num_topics), "n_refits": len(others),
-                             "stability_mean": sims.mean(axis=1),
-                             "stability_min": sims.min(axis=1),
-                             "worst_seed": [others[i] for i in sims.argmin(axis=1)]})
-
-    path = None
-    if cache_dir is not None:
-        key = cache_key(dict(docs=[list(d) for d in docs], model=model.get_params(),
-                             seeds=[int(s) for s in seeds]), files=STABILITY_CODE)
-        path = Path(cache_dir) / f"topic_stability_{key}.csv"
-    return cached_table(path, compute)

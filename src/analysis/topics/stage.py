@@ -45,12 +45,18 @@ def captions(ctx: RunContext, res: TopicResults) -> dict[str, str]:
 def figures(ctx: RunContext, res: TopicResults) -> dict[str, Figure]:
     """The stage's figures by file stem (not saved)."""
     ev = captions(ctx, res)
+    p = ctx.params.topics
+    sweep = (f"Models: the K sweep, {len(p.k_seeds)} seeds per K "
+             f"({p.heldout_frac:.0%} of documents held out for the bound)")
+    reported = f"Model: the reported fit, K = {res.num_topics}, seed {p.random_state}"
     return {
         "topics_k_diagnostics": draw_k_diagnostics(res.k_table, chosen_k=res.num_topics,
-                                                   evidence=ev["text"]),
-        "topic_top_words": draw_top_words(res.terms, res.labels, evidence=ev["text"]),
-        "article_topic_heatmap": draw_article_heatmap(res.article_topics, res.labels,
-                                                      evidence=ev),
+                                                   evidence=f"{ev['text']} {sweep}."),
+        "topic_top_words": draw_top_words(res.terms, res.labels,
+                                          evidence=f"{ev['text']} {reported}."),
+        "article_topic_heatmap": draw_article_heatmap(
+            res.article_topics, res.labels,
+            evidence={level: f"{line} {reported}." for level, line in ev.items()}),
     }
 
 
