@@ -98,7 +98,7 @@ def test_no_interval_below_the_minimum_number_of_units():
     xa, xb, ua, ub = _two_groups([0.1, 0.2, 0.3, 0.4], [0.5, 0.6, 0.7, 0.8, 0.9])
     d = difference(xa, xb, ua, ub, "a", "b", INF).iloc[0]
     assert np.isnan(d["ci_low"]) and np.isnan(d["ci_high"])
-    assert d["status"].startswith("point only: n=4 < 5")
+    assert d["status"] == "point only: n=4 vs 5 < 5 units for an interval"
     assert not d["significant"]                    # never without an interval
     assert 0 < d["p_value"] <= 1 and d["p_exact"]
 
@@ -138,3 +138,33 @@ def test_contrast_is_one_definition_on_the_real_corpus(params, corpus):
     auto = resolve_contrast(corpus.articles, p.__class__(
         by="tier", groups=(), within_col="", within_value="", cluster_by=""))
     assert auto.pair == ("county", "city") and auto.clusters is None
+
+
+def test_an_interval_is_drawn_only_where_its_coverage_holds_at_its_n():
+    inf = Inference(n_boot=499, ci=0.95, min_units=5, random_state=5, n_perm=999,
+                    max_exact=100000, alpha=0.05, coverage_reps=400, coverage_boot=199,
+                    min_coverage=0.93)
+    skewed = [0.01, 0.02, 0.01, 0.03, 0.02, 0.01, 0.02, 0.01, 0.02, 0.95]
+    even = [0.30, 0.35, 0.28, 0.33, 0.31, 0.36, 0.29, 0.34, 0.32, 0.30]
+    xa, xb, ua, ub = _two_groups(skewed, even)
+    d = difference(xa, xb, ua, ub, "a", "b", inf).iloc[0]
+    assert d["interval_coverage"] < 0.93
+    assert np.isnan(d["ci_low"]) and d["status"].startswith("interval withheld")
+    assert not d["significant"]
+    xa, xb, ua, ub = _two_groups([v + 0.1 for v in even], even)
+    ok = difference(xa, xb, ua, ub, "a", "b", inf).iloc[0]
+    assert ok["interval_coverage"] >= 0.93 and ok["status"] == "estimated"
+    assert ok["ci_low"] < 0.1 < ok["ci_high"] and ok["significant"]
+
+
+def test_moment_sampler_matches_mean_and_variance():
+    rng = np.random.default_rng(0)
+    v = np.array([0.1, 0.2, 0.15, 0.4, 0.05])
+    sample, mu = stats.moment_sampler(v)
+    draws = sample(rng, 200000)
+    assert mu == pytest.approx(v.mean())
+    assert draws.mean() == pytest.approx(v.mean(), abs=2e-3)
+    assert draws.var() == pytest.approx(v.var(ddof=1), rel=0.03)
+    assert ((draws >= 0) & (draws <= 1)).all()                 # Beta for proportions
+    const, m = stats.moment_sampler(np.zeros(4))
+    assert (const(rng, 3) == 0).all() and m == 0

@@ -227,6 +227,9 @@ class CompareParams:
     random_state: int = 20240707
     n_perm: int = 9999
     max_exact: int = 100000
+    coverage_reps: int = 1000
+    coverage_boot: int = 499
+    min_coverage: float = 0.93
     alpha: float = 0.05
     correction: str = "bh"
     keyness_min_count: int = 5

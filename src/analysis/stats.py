@@ -17,6 +17,7 @@ import pandas as pd
 from scipy import stats as _st
 
 __all__ = ["bh", "bootstrap_means", "g2", "group_rng", "keyness_2x2", "log_ratio",
+           "bootstrap_t_coverage", "moment_sampler",
            "percentile_interval", "permutation_p", "permutation_test",
            "studentized_difference_draws", "studentized_draws"]
 
@@ -206,3 +207,46 @@ def permutation_test(x: np.ndarray, in_a: np.ndarray, *, n_perm: int,
     if exact:
         return count / len(rows), True
     return permutation_p(count, n_perm), False
+
+
+# ------------------------------------------------- checking an interval's coverage at n
+
+def moment_sampler(values: np.ndarray):
+    """A population with the mean and variance of ``values``, to simulate samples from.
+
+    Beta for values in [0, 1] (proportions), Gamma for non-negative values (rates),
+    normal otherwise; a constant when the values do not vary. Returns
+    ``sampler(rng, size) -> array`` and the population mean.
+    """
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    m, var = float(v.mean()), float(v.var(ddof=1)) if len(v) > 1 else 0.0
+    if var <= 0:
+        return (lambda rng, size: np.full(size, m)), m
+    if v.min() >= 0 and v.max() <= 1 and var < m * (1 - m):
+        c = m * (1 - m) / var - 1
+        return (lambda rng, size: rng.beta(m * c, (1 - m) * c, size=size)), m
+    if v.min() >= 0 and m > 0:
+        return (lambda rng, size: rng.gamma(m * m / var, var / m, size=size)), m
+    return (lambda rng, size: rng.normal(m, np.sqrt(var), size=size)), m
+
+
+def bootstrap_t_coverage(values_a: np.ndarray, values_b: np.ndarray | None, *, n_a: int,
+                         n_b: int | None = None, ci: float, reps: int, n_boot: int,
+                         rng: np.random.Generator) -> float:
+    """Simulated coverage of the bootstrap-t interval for a mean (``values_b`` None) or a
+    difference of means, at the given n, for populations fitted to the observed values
+    (:func:`moment_sampler`)."""
+    sample_a, mu_a = moment_sampler(values_a)
+    sa = sample_a(rng, (reps, n_a))[:, :, None]
+    if values_b is None:
+        truth = mu_a
+        draws = studentized_draws(sa, n_boot, rng)
+    else:
+        sample_b, mu_b = moment_sampler(values_b)
+        truth = mu_a - mu_b
+        draws = studentized_difference_draws(sa, sample_b(rng, (reps, n_b))[:, :, None],
+                                             n_boot, rng, rng)
+    lo, hi = percentile_interval(draws[:, :, 0].T, ci)
+    tol = 1e-12 * max(1.0, abs(truth))
+    return float(np.mean((lo - tol <= truth) & (truth <= hi + tol)))

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.stats import (bh, group_rng, percentile_interval, permutation_test,
-                            studentized_difference_draws, studentized_draws)
+from analysis.stats import (bh, bootstrap_t_coverage, group_rng, percentile_interval,
+                            permutation_test, studentized_difference_draws,
+                            studentized_draws)
 
 __all__ = ["INTERVAL_METHOD", "Inference", "difference", "from_options", "group_estimate",
            "unit_values"]
@@ -44,6 +45,9 @@ class Inference:
     n_perm : random splits when an exact permutation test has more than ``max_exact``.
     max_exact : largest number of splits enumerated exactly.
     alpha : level of ``significant`` (interval excludes zero and q < alpha).
+    coverage_reps, coverage_boot : samples and bootstrap replicates of the coverage
+        check of each interval at its n (0 reps: no check).
+    min_coverage : an interval whose simulated coverage is below this is withheld.
     """
 
     n_boot: int = 2000
@@ -51,17 +55,47 @@ class Inference:
     min_units: int = 5
     random_state: int = 0
     n_perm: int = 9999
-    max_exact: int = 200000
+    max_exact: int = 100000
     alpha: float = 0.05
+    coverage_reps: int = 0
+    coverage_boot: int = 499
+    min_coverage: float = 0.93
 
 
 def from_options(*, n_boot: int, ci: float, min_articles: int, random_state: int,
-                 n_perm: int = 9999, max_exact: int = 200000, alpha: float = 0.05,
-                 **_) -> Inference:
+                 n_perm: int = 9999, max_exact: int = 100000, alpha: float = 0.05,
+                 coverage_reps: int = 0, coverage_boot: int = 499,
+                 min_coverage: float = 0.93, **_) -> Inference:
     """:class:`Inference` from the keyword options of the compare functions
     (``min_articles`` is ``min_units``; other keys such as ``clusters`` are ignored)."""
     return Inference(n_boot=n_boot, ci=ci, min_units=min_articles, random_state=random_state,
-                     n_perm=n_perm, max_exact=max_exact, alpha=alpha)
+                     n_perm=n_perm, max_exact=max_exact, alpha=alpha,
+                     coverage_reps=coverage_reps, coverage_boot=coverage_boot,
+                     min_coverage=min_coverage)
+
+
+def _coverage(va: np.ndarray, vb: np.ndarray | None, name: str,
+              inf: Inference) -> np.ndarray:
+    """Simulated coverage of each column's bootstrap-t interval at the observed n, for
+    populations fitted to the observed unit values (``va``, ``vb``: units × k);
+    NaN without a check (``coverage_reps = 0``)."""
+    k = va.shape[1]
+    if inf.coverage_reps <= 0:
+        return np.full(k, np.nan)
+    rng = group_rng(inf.random_state, f"{name}|coverage")
+    return np.array([bootstrap_t_coverage(
+        va[:, j], None if vb is None else vb[:, j], n_a=len(va),
+        n_b=None if vb is None else len(vb), ci=inf.ci, reps=inf.coverage_reps,
+        n_boot=inf.coverage_boot, rng=rng) for j in range(k)])
+
+
+def _withhold(lo, hi, coverage, n_text: str, inf: Inference):
+    """Intervals whose checked coverage is too low become NaN; per-column status."""
+    bad = coverage < inf.min_coverage
+    status = np.where(bad, [f"interval withheld: simulated coverage {c:.2f} < "
+                            f"{inf.min_coverage:.2f} at {n_text}" for c in coverage],
+                      "estimated")
+    return np.where(bad, np.nan, lo), np.where(bad, np.nan, hi), list(status)
 
 
 def unit_values(values: pd.DataFrame, cols: list[str], ids,
@@ -94,19 +128,24 @@ def group_estimate(x: np.ndarray, name: str, inf: Inference) -> dict:
     n_seeds, n, k = x.shape
     nan = np.full(k, np.nan)
     if n == 0:
-        return dict(estimate=nan, ci_low=nan, ci_high=nan, n_units=0, status="no units")
+        return dict(estimate=nan, ci_low=nan, ci_high=nan, n_units=0, coverage=nan,
+                    status=["no units"] * k)
     est = x.mean(axis=1).mean(axis=0)
     if n < inf.min_units:
-        return dict(estimate=est, ci_low=nan, ci_high=nan, n_units=n,
-                    status=f"point only: n={n} < {inf.min_units} units for an interval")
+        return dict(estimate=est, ci_low=nan, ci_high=nan, n_units=n, coverage=nan,
+                    status=[f"point only: n={n} < {inf.min_units} units for an interval"] * k)
     draws = studentized_draws(x, inf.n_boot, group_rng(inf.random_state, name))
     lo, hi = percentile_interval(draws.reshape(-1, k), inf.ci)
-    return dict(estimate=est, ci_low=lo, ci_high=hi, n_units=n, status="estimated")
+    coverage = _coverage(x.mean(axis=0), None, name, inf)
+    lo, hi, status = _withhold(lo, hi, coverage, f"n={n}", inf)
+    return dict(estimate=est, ci_low=lo, ci_high=hi, n_units=n, coverage=coverage,
+                status=status)
 
 
-def _difference_core(xa: np.ndarray, xb: np.ndarray, a: str, b: str,
-                     inf: Inference) -> dict:
-    """Estimate, interval, permutation p and BH q of ``mean(a) - mean(b)`` per column."""
+def _difference_core(xa: np.ndarray, xb: np.ndarray, a: str, b: str, inf: Inference,
+                     withheld: np.ndarray | None = None) -> dict:
+    """Estimate, interval, permutation p and BH q of ``mean(a) - mean(b)`` per column;
+    intervals of ``withheld`` columns are left out (NaN)."""
     k = xa.shape[2]
     per_seed = xa.mean(axis=1) - xb.mean(axis=1)                       # (S, k)
     est = per_seed.mean(axis=0)
@@ -118,13 +157,15 @@ def _difference_core(xa: np.ndarray, xb: np.ndarray, a: str, b: str,
                                              group_rng(inf.random_state, a),
                                              group_rng(inf.random_state, b))
         lo, hi = percentile_interval(draws.reshape(-1, k), inf.ci)
+        if withheld is not None:
+            lo, hi = np.where(withheld, np.nan, lo), np.where(withheld, np.nan, hi)
     # The test shuffles group labels over units; each unit's value is its mean over refits.
     pooled = np.concatenate([xa.mean(axis=0), xb.mean(axis=0)])
     in_a = np.r_[np.ones(xa.shape[1], bool), np.zeros(xb.shape[1], bool)]
     p, exact = permutation_test(pooled, in_a, n_perm=inf.n_perm, max_exact=inf.max_exact,
                                 rng=group_rng(inf.random_state, f"{a}|{b}|perm"))
     q = bh(p)
-    excludes = (lo > 0) | (hi < 0) if enough else np.zeros(k, bool)
+    excludes = (lo > 0) | (hi < 0)
     sign = np.sign(est)
     return dict(estimate=est, ci_low=lo, ci_high=hi, p_value=p, p_exact=exact, q_value=q,
                 ci_excludes_zero=excludes, significant=excludes & (q < inf.alpha),
@@ -133,7 +174,7 @@ def _difference_core(xa: np.ndarray, xb: np.ndarray, a: str, b: str,
 
 
 def _influence(xa: np.ndarray, xb: np.ndarray, units_a: list, units_b: list, a: str,
-               b: str, inf: Inference, full: dict) -> dict:
+               b: str, inf: Inference, full: dict, withheld: np.ndarray) -> dict:
     """Leave one unit out: the range of estimates, the most influential unit, the
     estimate without it, and whether the sign or the conclusion changes."""
     k = xa.shape[2]
@@ -144,7 +185,7 @@ def _influence(xa: np.ndarray, xb: np.ndarray, units_a: list, units_b: list, a: 
             xa_i, xb_i = (x[:, keep], xb) if side == "a" else (xa, x[:, keep])
             if min(xa_i.shape[1], xb_i.shape[1]) == 0:
                 continue
-            rows.append((u, _difference_core(xa_i, xb_i, a, b, inf)))
+            rows.append((u, _difference_core(xa_i, xb_i, a, b, inf, withheld)))
     if not rows:
         nan = np.full(k, np.nan)
         return dict(loo_min=nan, loo_max=nan, loo_most_influential=[""] * k,
@@ -177,9 +218,16 @@ def difference(xa: np.ndarray, xb: np.ndarray, units_a: list, units_b: list, a: 
     full = _difference_core(xa, xb, a, b, inf)
     k = xa.shape[2]
     n_seeds = xa.shape[0]
-    status = ("estimated" if full["enough"] else
-              f"point only: n={min(xa.shape[1], xb.shape[1])} < {inf.min_units} units "
-              "for an interval")
+    n_text = f"n={xa.shape[1]} vs {xb.shape[1]}"
+    coverage = np.full(k, np.nan)
+    if full["enough"]:
+        coverage = _coverage(xa.mean(axis=0), xb.mean(axis=0), f"{a}|{b}", inf)
+        lo, hi, status = _withhold(full["ci_low"], full["ci_high"], coverage, n_text, inf)
+        if np.isnan(lo).any():
+            full = _difference_core(xa, xb, a, b, inf, withheld=np.isnan(lo))
+    else:
+        status = [f"point only: {n_text} < {inf.min_units} units for an interval"] * k
+    withheld = np.isnan(full["ci_low"])
     out = {key: full[key] for key in ("estimate", "ci_low", "ci_high", "p_value", "q_value",
                                       "ci_excludes_zero", "significant", "sign_agreement")}
     out["estimate_sd_seeds"] = (full["per_seed"].std(axis=0, ddof=1) if n_seeds > 1
@@ -189,8 +237,10 @@ def difference(xa: np.ndarray, xb: np.ndarray, units_a: list, units_b: list, a: 
     df["n_seeds"], df["n_a"], df["n_b"] = n_seeds, xa.shape[1], xb.shape[1]
     df["interval"] = f"{INTERVAL_METHOD}, {inf.ci:.0%}, over units" + (
         f" and {n_seeds} model refits" if n_seeds > 1 else "")
+    df["interval_coverage"] = coverage
     df["status"] = status
     if influence:
-        for key, val in _influence(xa, xb, units_a, units_b, a, b, inf, full).items():
+        for key, val in _influence(xa, xb, units_a, units_b, a, b, inf, full,
+                                   withheld).items():
             df[key] = val
     return df

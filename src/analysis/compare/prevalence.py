@@ -64,7 +64,8 @@ def topic_prevalence(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: str, 
                      topic_cols=None, weight_col: str | None = "n_tokens",
                      level: str = "text", n_boot: int = 2000, ci: float = 0.95,
                      min_articles: int = 5, random_state: int, n_perm: int = 9999,
-                     max_exact: int = 200000, alpha: float = 0.05,
+                     max_exact: int = 100000, alpha: float = 0.05, coverage_reps: int = 0,
+                     coverage_boot: int = 499, min_coverage: float = 0.93,
                      clusters: pd.Series | None = None, tokens=None) -> pd.DataFrame:
     """Mean topic prevalence per group, with intervals over articles (and refits).
 
@@ -85,6 +86,9 @@ def topic_prevalence(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: str, 
     n_boot, ci, min_articles, random_state :
         Bootstrap-t replicates per refit, interval level, the fewest units for an
         interval (fewer: point estimate only) and the seed (one stream per group).
+    coverage_reps, coverage_boot, min_coverage :
+        Each interval's coverage is simulated at its n for populations fitted to the
+        group's values; below ``min_coverage`` the interval is withheld (0 reps: no check).
     clusters : Series, optional
         ``article_id`` → cluster key: articles of one cluster count as one unit.
     tokens : mapping or Series, optional
@@ -94,13 +98,14 @@ def topic_prevalence(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: str, 
     -------
     DataFrame
         Long: ``by``, ``topic``, ``estimate``, ``ci_low``, ``ci_high``,
-        ``n_units``, ``n_seeds``, ``interval``, ``level``, ``status`` and the
-        coverage columns.
+        ``n_units``, ``n_seeds``, ``interval``, ``interval_coverage``, ``level``,
+        ``status`` and the coverage columns.
     """
     check_level(level)
     inf = from_options(n_boot=n_boot, ci=ci, min_articles=min_articles,
                        random_state=random_state, n_perm=n_perm, max_exact=max_exact,
-                       alpha=alpha)
+                       alpha=alpha, coverage_reps=coverage_reps,
+                       coverage_boot=coverage_boot, min_coverage=min_coverage)
     prev = article_prevalence(doc_topics, topic_cols=topic_cols,
                               weight_col=weight_col).reset_index()
     cols = topic_columns(doc_topics, topic_cols)
@@ -111,12 +116,13 @@ def topic_prevalence(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: str, 
         x, _ = unit_values(prev, cols, units.index[units == name], clusters)
         r = group_estimate(x, name, inf)
         if r["n_units"] == 0 and level == "text":
-            r["status"] = NO_TEXT_STATUS
+            r["status"] = [NO_TEXT_STATUS] * len(cols)
         rows += [{by: name, "topic": t, "estimate": r["estimate"][j],
                   "ci_low": r["ci_low"][j], "ci_high": r["ci_high"][j],
                   "n_units": r["n_units"], "n_seeds": x.shape[0],
-                  "interval": INTERVAL_METHOD if r["status"] == "estimated" else "none",
-                  "level": level, "status": r["status"]}
+                  "interval": INTERVAL_METHOD if r["status"][j] == "estimated" else "none",
+                  "interval_coverage": r["coverage"][j], "level": level,
+                  "status": r["status"][j]}
                  for j, t in enumerate(cols)]
     return with_coverage(pd.DataFrame(rows), cov, by)
 
@@ -125,8 +131,10 @@ def prevalence_difference(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: 
                           a: str, b: str, *, topic_cols=None,
                           weight_col: str | None = "n_tokens", level: str = "text",
                           n_boot: int = 2000, ci: float = 0.95, min_articles: int = 5,
-                          random_state: int, n_perm: int = 9999, max_exact: int = 200000,
-                          alpha: float = 0.05, clusters: pd.Series | None = None,
+                          random_state: int, n_perm: int = 9999, max_exact: int = 100000,
+                          alpha: float = 0.05, coverage_reps: int = 0,
+                          coverage_boot: int = 499, min_coverage: float = 0.93,
+                          clusters: pd.Series | None = None,
                           influence: bool = True) -> pd.DataFrame:
     """Difference in mean topic prevalence, group ``a`` minus group ``b``, per topic.
 
@@ -145,7 +153,8 @@ def prevalence_difference(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: 
     check_level(level)
     inf = from_options(n_boot=n_boot, ci=ci, min_articles=min_articles,
                        random_state=random_state, n_perm=n_perm, max_exact=max_exact,
-                       alpha=alpha)
+                       alpha=alpha, coverage_reps=coverage_reps,
+                       coverage_boot=coverage_boot, min_coverage=min_coverage)
     prev = article_prevalence(doc_topics, topic_cols=topic_cols,
                               weight_col=weight_col).reset_index()
     cols = topic_columns(doc_topics, topic_cols)

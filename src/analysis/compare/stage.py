@@ -42,11 +42,13 @@ __all__ = ["CompareInputs", "bootstrap_options", "prepare", "write"]
 
 def bootstrap_options(p: CompareParams, clusters: pd.Series | None = None) -> dict:
     """Keywords of the article-level inference from ``[compare]`` (``n_boot``, ``ci``,
-    ``min_articles``, ``random_state``, ``n_perm``, ``max_exact``, ``alpha``) and the
+    ``min_articles``, ``random_state``, ``n_perm``, ``max_exact``, ``alpha``, the
+    coverage check ``coverage_reps``, ``coverage_boot``, ``min_coverage``) and the
     units of ``[contrast] cluster_by`` (``clusters``)."""
     return dict(n_boot=p.n_boot, ci=p.ci, min_articles=p.min_articles_ci,
                 random_state=p.random_state, n_perm=p.n_perm, max_exact=p.max_exact,
-                alpha=p.alpha, clusters=clusters)
+                alpha=p.alpha, coverage_reps=p.coverage_reps, coverage_boot=p.coverage_boot,
+                min_coverage=p.min_coverage, clusters=clusters)
 
 
 @dataclass(frozen=True)
