@@ -86,14 +86,14 @@ def test_topic_difference_paragraph_states_the_table(topic_diff, params, contras
     text = prose.difference_paragraph(topic_diff, alpha=params.compare.alpha, units=units)
     _check_difference_bullets(text, topic_diff, 3)
     lead = text.split("\n\n")[0]
-    assert "significant" not in lead.replace("Significant:", "") or topic_diff[
-        "significant"].any()
-    assert lead.count("Significant:") == int(topic_diff["significant"].any())
+    assert "significant" not in lead
+    assert ("Significant:" in lead) == bool(topic_diff["significant"].any())
     assert f"({topic_diff['n_a'].iloc[0]} vs {topic_diff['n_b'].iloc[0]} units" in lead
     # The paragraph follows the table: a row marked significant is called so.
     flipped = topic_diff.assign(significant=topic_diff.index == 0)
-    assert "**significant**" in _bullets(prose.difference_paragraph(
-        flipped, alpha=params.compare.alpha))[0]
+    text = prose.difference_paragraph(flipped, alpha=params.compare.alpha)
+    assert "**significant**" in _bullets(text)[0]
+    assert f"Significant: T{flipped['topic'].iloc[0][6:]} (1 of {len(flipped)})" in text
 
 
 def test_actor_and_rate_difference_paragraphs(params, contrast):
