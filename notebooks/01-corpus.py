@@ -16,16 +16,18 @@
 #
 # This notebook is the data section of a paper in executable form. It takes the corpus
 # stage's tables from `analysis.corpus.stage.prepare(ctx)` (the same call the writer of
-# `make reproduce` makes), shows how many of the 75 table-of-contents entries have text,
-# and states what every later analysis can and cannot rest on.
+# `make reproduce` makes), shows how many of the table-of-contents entries have text,
+# and states what every later analysis can and cannot rest on. Every number and every
+# comparison in the prose is generated from the tables (`analysis.prose`).
 
 # %% tags=["parameters"]
 params_file = "../params.toml"
 
 # %%
 import pandas as pd
-from IPython.display import display
+from IPython.display import Markdown, display
 
+from analysis import prose
 from analysis.context import RunContext
 from analysis.corpus import stage as corpus_stage
 from analysis.plots.corpus import draw_coverage
@@ -63,13 +65,10 @@ c.coverage
 fig = draw_coverage(c.coverage, c.corpus.articles, evidence=c.evidence)
 
 # %% [markdown]
-# All 75 entries are kept. Only the first 20 articles, all in the party-committee section,
-# have a body, and the 20th stops at the site's paywall. Every political-legal organ
-# (courts, procuratorates, police, justice bureaus, prison administration, the governance
-# centre and the law society) and every "other unit" is known **by its title alone**. Any
-# text-level statement in this project is therefore a statement about party-committee
-# writing (cities, counties, one subdistrict and one party-school author); comparisons that
-# involve the other sections can only use titles, and say so.
+# What every later analysis stands on (generated from the articles table):
+
+# %%
+display(Markdown(prose.corpus_coverage(c.corpus.articles)))
 
 # %% [markdown]
 # ## The articles with text
@@ -80,15 +79,13 @@ cols = ["article_id", "title", "body_title", "date", "byline", "page", "n_paragr
 articles = c.corpus.articles
 articles.loc[articles["text_status"] != "title_only", cols]
 
-# %% [markdown]
-# Articles 8 and 10 print a byline instead of a date; article 10 prints a shorter title
-# than its table-of-contents entry (recorded as `body_title`). Dates run from July to
-# November 2024.
+# %%
+display(Markdown(prose.dates_and_bylines(articles)))
 
 # %% [markdown]
 # ## Paragraphs
 # Lines broken by the source's page breaks and line wraps are rejoined; numbered headings
-# (一、 / （一） / 1.) are kept as paragraphs of kind `heading`.
+# (一、, （一） or an Arabic numeral with a point) are kept as paragraphs of kind `heading`.
 
 # %%
 p = c.corpus.paragraphs
@@ -101,10 +98,10 @@ p[p["article_id"] == 1][["para_id", "kind", "text"]]
 
 # %% [markdown]
 # ## Title-only entries
-# These titles are the only evidence the seed holds for 55 of the 75 units. Entry 57
-# repeats entry 53.
+# For these entries the title is the only evidence the seed holds.
 
 # %%
+display(Markdown(prose.duplicates(articles)))
 articles.loc[articles["text_status"] == "title_only",
              ["article_id", "section", "title", "page", "duplicate_of"]]
 
@@ -117,6 +114,7 @@ articles.loc[articles["text_status"] == "title_only",
 
 # %%
 u = units_stage.prepare(ctx)
+display(Markdown(prose.unit_types_with_text(u.articles)))
 display(u.overrides[u.overrides["changed"]][["article_id", "field", "classifier", "curated"]])
 u.agreement
 
@@ -161,8 +159,12 @@ s.places.head(15)
 s.samples.head(6)[["term", "article_id", "plain_jieba", "ours"]]
 
 # %% [markdown]
-# Plain jieba keeps none of the lexicon terms whole (枫桥经验 → 枫桥/经验, 矛盾纠纷 → 矛盾/纠纷);
-# ours keeps nearly all of them, and the few exceptions are listed in the audit table. Place
-# names are dropped from topic-model tokens by default, and general and domain stopwords
-# remove about a quarter of the words; both layers, and the words deliberately kept out of
-# them (法治, 调解, 网格 …), are documented with their sources.
+# What the lexicon and the filters do, from the audit tables above (plain jieba splits
+# lexicon terms such as 枫桥经验 → 枫桥/经验; the sample sentences show where):
+
+# %%
+display(Markdown(prose.segmentation_summary(s.audit, s.filters)))
+
+# %% [markdown]
+# Both stopword layers, and the words deliberately kept out of them (法治, 调解, 网格 …), are
+# documented with their sources.

@@ -17,15 +17,15 @@
 # **Question.** Which recurring themes organise the body text of the compilation, and
 # would another researcher, refitting with another seed, find the same ones?
 #
-# **Evidence level.** Only articles 1–20 have body text (20 is cut by a paywall); all of
-# them are in the *party committees* section. Topics are therefore **text-level for
-# articles 1–20 only**. For the 55 title-only articles (every court, police,
-# procuratorate and "other unit" entry) the notebook shows a topic mix inferred from
-# the title alone, always marked *title-level*.
+# **Evidence level.** Only the articles with a body (the first line printed below says
+# how many, and the corpus notebook which) carry text-level topics. For the title-only
+# entries (every court, police, procuratorate and "other unit" entry) the notebook shows a
+# topic mix inferred from the title alone, always marked *title-level*.
 #
 # Every number here comes from `analysis.topics.stage.prepare`, the function that
-# `make reproduce` calls before it writes; the K sweep is cached on disk (`.cache/topics`),
-# so this notebook refits only the final model.
+# `make reproduce` calls before it writes; the K sweep and the refits are cached on disk
+# (`.cache/topics`). Every number and every comparison in the prose is generated from these
+# tables (`analysis.prose`).
 
 # %% tags=["parameters"]
 params_file = "../params.toml"
@@ -33,8 +33,11 @@ params_file = "../params.toml"
 # %%
 # %matplotlib inline
 import pandas as pd
+from IPython.display import Markdown, display
 
+from analysis import prose
 from analysis.context import RunContext
+from analysis.gazetteer import load_gazetteer
 from analysis.topics import ldavis_page
 from analysis.topics import stage as topics_stage
 
@@ -42,19 +45,22 @@ pd.set_option("display.max_colwidth", None)
 pd.set_option("display.width", 200)
 ctx = RunContext.from_file(params_file)
 res = topics_stage.prepare(ctx)
+names = prose.topic_names(res.labels)
+places = prose.place_names(load_gazetteer(ctx.input(ctx.params.units.gazetteer)))
+for level, line in topics_stage.captions(ctx, res).items():
+    print(f"{level}: {line}")
 
 # %% [markdown]
 # ## 1 · The documents
 # Documents are **body paragraphs**. Headings (`一、…`, `(一)…`) are left out
-# (`include_headings = false`): they are slogan-like summaries of 4–23 characters, a few
-# tokens each — too short to estimate a topic mix — and keeping them would count the
-# same words twice in an article's prevalence.
+# (`include_headings`): they are slogan-like summaries of a few tokens each — too short
+# to estimate a topic mix — and keeping them would count the same words twice in an
+# article's prevalence.
 #
-# A word enters the vocabulary if it occurs in at least 5 paragraphs: with a threshold of
-# 3, the extra rare words made topics markedly less stable across seeds for almost no
-# change in coherence (the comparison is recorded next to `no_below` in `params.toml`).
-# The segmenter drops the place names it recognises (`places = "drop"`), so no place name
-# is among the topics' top words below.
+# A word enters the vocabulary if it occurs in at least `no_below` paragraphs; the
+# comparison of thresholds that argues for it is recorded next to `no_below` in
+# `params.toml`. The segmenter drops the place names it recognises (`places`); the check
+# below looks for gazetteer place names among the topics' top words anyway.
 
 # %%
 p = ctx.params.topics
@@ -63,18 +69,22 @@ model, docs = res.model, res.para_topics
 print(f"\ndocuments: {len(docs)} body paragraphs from {docs['article_id'].nunique()} "
       f"articles; kept tokens: {model.doc_lengths_.sum()}; vocabulary after filters: "
       f"{len(model.vocab_)} words (in ≥ {p.no_below} paragraphs, ≤ {p.no_above:.0%} of them)")
+display(Markdown(prose.heading_lengths(ctx.corpus.paragraphs) + " "
+                 + prose.place_check(res.terms["term"].unique(), places,
+                                     "the topics' top words")))
 
 # %% [markdown]
 # ## 2 · Choosing K
-# `select_k` fits, for every K in the range and each of five seeds, one model on all
-# paragraphs (coherence, exclusivity, stability) and one on 80 % of them (the held-out
-# bound on the other 20 %). **Stability** is the mean similarity of topics matched
-# one-to-one (Hungarian algorithm) between every pair of seeds. Similarity is the cosine
-# of each topic's *departure from the corpus word distribution*: plain cosine is high for
-# any two topics that share the corpus's frequent words — even for topics fitted to
-# shuffled tokens (tested in `tests/test_topics.py`) — whereas the centred cosine is about
-# 0 for unrelated topics and 1 for identical ones. The table keeps plain cosine and its
-# chance level for comparison.
+# `select_k` fits, for every K of `k_range` and each seed of `k_seeds`, one model on all
+# paragraphs (coherence, exclusivity, stability) and one without a held-out share of them
+# (`heldout_frac`; the held-out bound is computed on that share). **Stability** is the mean
+# similarity of topics matched one-to-one (Hungarian algorithm) between every pair of
+# seeds. Similarity is the cosine of each topic's *departure from the corpus word
+# distribution*: plain cosine is high for any two topics that share the corpus's frequent
+# words — even for topics fitted to shuffled tokens (tested in `tests/test_topics.py`) —
+# whereas the centred cosine is about zero for unrelated topics and one for identical ones.
+# The table keeps plain cosine and its chance level for comparison. The sweep's models are
+# other fits than the reported one: its columns describe K, not the published model.
 
 # %%
 k = res.k_table
@@ -88,24 +98,23 @@ figs = topics_stage.figures(ctx, res)  # the figures `make reproduce` saves
 figs["topics_k_diagnostics"]
 
 # %% [markdown]
-# **Reading the diagnostics.** NPMI is highest at K = 5 and UMass is best at 4 and second
-# at 5; both decline with larger K. Stability is highest, and level, at 5 and 6; at K = 4
-# it is lower and varies most between seed pairs. Exclusivity rises with K, as
-# it must when topics get narrower, so it cannot pick K on its own. gensim's held-out
-# perplexity bound grows with every added topic on these short paragraphs (a known
-# behaviour of gensim's bound, gensim issue #701), so it is shown but not used. c_v is
-# shown only for comparison: its authors no longer recommend it. We chose **K = 5**
-# (`params.toml`, with this reasoning). The differences between neighbouring K are within
-# one standard deviation over seeds: K = 5 is a defensible reading choice, not a
-# statistical result, and K = 6 would be equally defensible.
+# **Reading the diagnostics** (generated from the table):
 
 # %%
+display(Markdown(prose.k_reading(k, model.num_topics)))
 k.loc[k["k"] == model.num_topics, cols].round(3)
 
 # %% [markdown]
+# Exclusivity grows as topics get narrower, so it cannot pick K on its own. gensim's
+# held-out perplexity bound is known to grow with added topics on short documents (a
+# behaviour of gensim's bound discussed in its issue tracker), so it is shown but not used.
+# c_v is shown only for comparison: its authors no longer recommend it. The reasoning for
+# the chosen K is recorded in `params.toml`; where its neighbours are within one standard
+# deviation over seeds, the choice is a defensible reading choice, not a statistical result.
+# %% [markdown]
 # ## 3 · What the topics are
-# Each topic's top words by probability, by relevance (λ = 0.6, Sievert & Shirley 2014)
-# and by FREX (Bischof & Airoldi 2012), with the label and gloss written in
+# Each topic's top words by probability, by relevance (λ = `relevance_lambda`, Sievert &
+# Shirley 2014) and by FREX (Bischof & Airoldi 2012), with the label and gloss written in
 # `data/topic_labels.toml`. The labels are attached by matching top words
 # (`check_labels`): if the model changes so that they no longer fit, `build` and the
 # tests fail instead of relabelling.
@@ -121,29 +130,42 @@ figs["topic_top_words"]
 
 # %% [markdown]
 # ### Representative paragraphs (findThoughts)
-# The three paragraphs with the highest share of each topic, among paragraphs with at
-# least 10 kept tokens, quoted verbatim with their article. Several topics draw their
-# exemplars from one or two long articles (article 8, a 45-paragraph case study, carries
-# most of T2): a topic can be one article's vocabulary as much as a shared theme.
+# The `n_exemplars` paragraphs with the highest share of each topic, among paragraphs with
+# at least `exemplar_min_tokens` kept tokens, quoted verbatim with their article. A topic
+# can be one article's vocabulary as much as a shared theme: where the exemplars come from,
+# and how much of each topic's weight its largest article supplies, is generated below.
 
 # %%
+display(Markdown(prose.exemplar_sources(res.exemplars, names)))
+display(Markdown(prose.topic_concentration(res.para_topics, names)))
 res.exemplars[["topic", "label", "rank", "article_id", "title", "proportion", "text"]].round(3)
 
 # %% [markdown]
 # ## 4 · How stable are these topics?
-# Each topic of the final model (seed 20240501) against refits with the five sweep seeds:
-# mean and worst matched similarity (centred cosine).
+# Each topic of the reported model (seed `random_state`) against its refits with the seeds
+# of `refit_seeds`, the same refits that the comparisons pool over: mean and worst matched
+# similarity (centred cosine; about zero means no closer than an unrelated topic).
 
 # %%
+display(Markdown(prose.stability_summary(res.stability, names)))
 res.stability.drop(columns="gloss").round(3)
 
 # %% [markdown]
-# The learnt document-topic prior is small, so many paragraphs are close to single-topic:
+# How concentrated the paragraphs' topic mixes are, under the learnt document–topic prior:
 
 # %%
 theta = model.doc_topic_[model.doc_lengths_ > 0]
-print("learnt alpha:", model.model_.alpha.round(3))
-print("share of paragraphs whose largest topic has ≥ 0.9:", round(float((theta.max(1) >= 0.9).mean()), 3))
+display(Markdown(prose.single_topic_share(theta, model.model_.alpha, 0.9)))
+
+# %% [markdown]
+# ### Coherence of the reported model
+# Per-topic NPMI of the published model's top words, with a sliding window and with each
+# paragraph as one window (`results/topic_coherence.csv`). The K table's NPMI above is a
+# mean over the sweep's other fits.
+
+# %%
+display(Markdown(prose.coherence_summary(res.coherence, res.k_table)))
+res.coherence.drop(columns="gloss").round(3)
 
 # %% [markdown]
 # ## 5 · Topics by article
@@ -156,14 +178,15 @@ tcols = [c for c in at.columns if c.startswith("topic_")]
 at.groupby("evidence")[tcols].mean().round(3)
 
 # %%
+display(Markdown(prose.title_level_summary(at, names)))
 figs["article_topic_heatmap"]
 
 # %% [markdown]
 # ## 6 · Interactive map (pyLDAvis)
-# `make reproduce` writes `figures/topics_ldavis.html`, which opens offline (d3 and LDAvis
+# `make reproduce` writes `figures/topics_ldavis.html`, which opens offline (`d3` and LDAvis
 # are inlined). Topics keep the model's order (`sort_topics=False`), but pyLDAvis counts
-# from 1: **page topic n is model topic n − 1** (T*n−1* in the tables and figures). The
-# page repeats this mapping above the plot, with the labels.
+# from one: **page topic *n* is model topic *n* minus one** (as numbered in the tables and
+# figures). The page repeats this mapping above the plot, with the labels.
 
 # %%
 page = ldavis_page(model, labels=res.labels, r=p.ldavis_R)
@@ -171,17 +194,18 @@ print(f"topics_ldavis.html: {len(page.encode('utf-8')) / 1e6:.1f} MB, self-conta
 
 # %% [markdown]
 # ## What this shows, and what it does not
-# At the text level (articles 1–20, all party-committee articles, 20 truncated), five
-# themes organise the paragraphs: safety-and-security framing (T0), political-legal
-# organs and data platforms (T1), neighbourhood governance led by party building (T2),
-# dispute mediation (T3) and risk screening and crackdowns (T4). They are
-# **moderately stable**: matched topics across seeds have a centred cosine of about
-# 0.3–0.5, well above chance (≈ 0) but far from identical. Two topics lean on single
-# articles: T1 makes up almost all of article 20 (the truncated 智慧枫桥 piece), and T2
-# most of article 8, which supplies all three T2 exemplars. Statements about these topics should name that fragility and cite
-# exemplar paragraphs rather than the word lists alone.
-#
-# The title-level rows say little: titles are a handful of words, nearly all
-# "平安建设 …", so most title-only articles land in T0. They must not be read as what
-# courts, police or procuratorates *write about*; the compilation holds no body text from
-# any of them.
+# At the text level (party-committee bodies only; see the coverage line at the top), the
+# topics of the table under *What the topics are* organise the paragraphs. How stable each is over the
+# refits, and how much of it one article supplies, is generated here from the tables; a
+# statement about a topic should name that fragility and cite exemplar paragraphs rather
+# than the word lists alone.
+
+# %%
+display(Markdown(prose.stability_summary(res.stability, names, per_topic=False)))
+display(Markdown(prose.topic_concentration(res.para_topics, names)))
+
+# %% [markdown]
+# The title-level rows say little: titles are a handful of words, built around 平安建设
+# (*Topics by article* gives the largest topic of the title-level rows). They must not be read
+# as what courts, police or procuratorates *write about*; the compilation holds no body text
+# from any of them.

@@ -18,14 +18,15 @@
 # sentence, how do they cluster, and do city and county party committees link them
 # differently?
 #
-# **What this stands on.** Sentences of the article bodies — in the seed, articles 1–20
-# only, all from the party-committee section, article 20 cut by a paywall — are the windows
-# of the main, ego and differential networks (*text-level*). Courts, procuratorates, police
+# **What this stands on.** Sentences of the article bodies — in the seed, only
+# party-committee articles have one (the evidence line printed below gives the counts) — are
+# the windows of the main, ego and differential networks (*text-level*). Courts, procuratorates, police
 # and the other units have no body in the seed, so nothing here says how *they* write; the
 # only analysis covering all units is the title network (*title-level*). Every number below
 # comes from `analysis.cooccur.stage.prepare`, the function `make reproduce` calls before it
 # writes, with the parameters of `[cooccur]` in `params.toml`; every figure is drawn by the
-# same `stage.*_figure` function that writes it.
+# same `stage.*_figure` function that writes it. Every number and every comparison in the
+# prose is generated from these results (`analysis.prose`).
 
 # %% tags=["parameters"]
 params_file = "../params.toml"
@@ -34,12 +35,12 @@ params_file = "../params.toml"
 import warnings
 
 import pandas as pd
-from IPython.display import display
+from IPython.display import Markdown, display
 
-from analysis import cooccur
+from analysis import cooccur, prose
 from analysis.context import RunContext
 from analysis.cooccur import stage as cooccur_stage
-from analysis.evidence import evidence_label
+from analysis.evidence import NoTextError, evidence_label, resolve_contrast
 from analysis.plots.style import show
 
 pd.set_option("display.max_colwidth", 80)
@@ -108,12 +109,17 @@ cooccur.kwic("网格", x.windows, x.articles, window=x.params.kwic_window,
 # pairs. The coverage table states the articles each side stands on.
 
 # %%
+try:
+    contrast, note = resolve_contrast(x.articles, ctx.params.contrast), ""
+except NoTextError as exc:
+    contrast, note = None, str(exc)
+display(Markdown(prose.contrast_definition(contrast, note)))
 d = x.differential
 display(d.coverage)
 if d.table is not None:
+    display(Markdown(prose.differential_summary(d.table, d.coverage,
+                                                x.params.differential.alpha)))
     display(d.table.head(12))
-    print("edges with q <", x.params.differential.alpha, ":",
-          (d.table["stronger_in"] != "").sum(), "of", len(d.table), "tested")
     display(show(cooccur_stage.differential_figure(x), width=760))
 
 # %% [markdown]
@@ -136,20 +142,30 @@ display(show(cooccur_stage.title_figure(x), width=760))
 # %% [markdown]
 # ## Reading the results
 #
-# *Text-level, party-committee bodies only.* In the main network the Louvain partition
-# separates, with moderate modularity (see the summary table), a dispute-handling cluster
-# (矛盾纠纷, 化解, 调解, 排查) from clusters of service and grassroots vocabulary (服务,
-# 基层, 社区, 综治中心) and of the programme's slogans (社会治理, 枫桥经验, 新时代).
-# 枫桥经验 is tied above all to 新时代 — the fixed phrase 新时代“枫桥经验” — so its edges
-# say as much about a formula as about practice; the sentences of any edge can be read in
-# `cooccurrence_edge_sentences.csv` before it is interpreted. These are associations
-# in 20 party-committee articles, not the vocabulary of courts, police or procuratorates.
-#
-# *City vs county.* With 8 city and 10 county articles, the permutation test over articles
-# finds no pair whose association differs beyond what reshuffling the articles produces
-# once the false discovery rate is controlled (see the count above): the data do not show
-# a city–county difference in how these terms are linked, which is not evidence that there
-# is none.
-#
-# *Title-level.* Almost every title contains 平安建设, so the title network is mostly a
-# star around it; it shows the framing of the titles of all 75 units, not their content.
+# *Text-level, party-committee bodies only.* The partition and the strongest ties of the
+# programme's slogan, generated from the network tables. Name a community only after reading
+# the sentences of its edges (`cooccurrence_edge_sentences.csv`): an edge such as the one
+# between 枫桥经验 and 新时代 may say as much about a fixed phrase (新时代“枫桥经验”) as about
+# practice. These are associations in party-committee articles, not the vocabulary of
+# courts, police or procuratorates.
+
+# %%
+measure = x.network.measure
+display(Markdown(prose.network_summary(cooccur_stage.summary(x)) + "\n\n"
+                 + prose.communities(x.network.nodes_) + "\n\n"
+                 + prose.strongest_partners(edges, "枫桥经验", measure)))
+
+# %% [markdown]
+# *City vs county.* The differential network's verdict, with the groups' n:
+
+# %%
+if d.table is not None:
+    display(Markdown(prose.differential_summary(d.table, d.coverage,
+                                                x.params.differential.alpha)))
+
+# %% [markdown]
+# *Title-level.* The title network shows the framing of the titles of all units, not their
+# content:
+
+# %%
+display(Markdown(prose.title_hub(x.title_windows, x.title_network.nodes_)))

@@ -17,9 +17,10 @@
 # The "Fengqiao experience" (枫桥经验) is the slogan this compilation pairs with 平安建设.
 # This notebook asks where it appears (which units, which tiers, titles or bodies), in which
 # words (枫桥经验, 枫桥式 …), next to which terms, in which topics, and with which numbered
-# formulas. Every result is labelled **text-level** (article bodies: articles 1–20, all
-# party-committee units; 20 truncated) or **title-level** (table-of-contents titles, all 75
-# entries); the two lines printed below the set-up are built from the corpus's coverage.
+# formulas. Every result is labelled **text-level** (article bodies, all of them from
+# party-committee units) or **title-level** (table-of-contents titles, every entry); the two
+# lines printed below the set-up give the counts, built from the corpus's coverage. Every
+# number and every comparison in the prose is generated from the tables (`analysis.prose`).
 # The inputs come from `analysis.compare.stage.prepare(ctx)`; the ego network and the
 # concordance are the co-occurrence stage's outputs, read from `results/`. The political-legal organs have titles only: whether *their* articles invoke
 # 枫桥 in the body cannot be known from this seed.
@@ -29,9 +30,9 @@ params_file = "../params.toml"
 
 # %%
 import pandas as pd
-from IPython.display import Image, display
+from IPython.display import Image, Markdown, display
 
-from analysis import compare, io, segment
+from analysis import compare, io, prose, segment
 from analysis.compare import stage as compare_stage
 from analysis.context import RunContext
 
@@ -43,15 +44,21 @@ x = compare_stage.prepare(ctx)
 cp = ctx.params.compare
 pattern = cp.fengqiao_pattern
 articles, labels, boot = x.articles, x.labels, x.boot
-a, b = x.pair
+c = x.contrast
+units = prose.contrast_units(c)
+tnames = prose.topic_names(x.topics.labels)
 print(x.evidence("text"))
 print(x.evidence("title"))
 
 # %% [markdown]
-# ## 1. In titles (title-level, all 75 entries)
+# ## 1. In titles (title-level, every entry)
 
 # %%
-compare.titles_matching(articles, pattern)
+display(Markdown(prose.grouping_definition(compare.coverage(articles, "section"), "section",
+                                           level="title")))
+matches = compare.titles_matching(articles, pattern)
+display(Markdown(prose.titles_naming(matches, articles, pattern)))
+matches
 
 # %%
 compare.term_mentions(articles, "section", pattern)[
@@ -59,37 +66,41 @@ compare.term_mentions(articles, "section", pattern)[
      "text_articles_mentioning", "per_10k_chars", "text_status_note"]]
 
 # %% [markdown]
-# Four titles name 枫桥, all of them party-committee articles that also have a body
-# (2 玉溪, 5 滁州, 8 宣城, 20 故城). No title of a political-legal organ or other unit does;
-# that is a fact about titles, not about what their articles say.
+# Which titles name it is a fact about titles, not about what their articles say.
 
 # %% [markdown]
 # ## 2. In bodies, by unit type and tier (text-level)
 
 # %%
 for by in ["unit_type", "tier"]:
+    display(Markdown(prose.grouping_definition(compare.coverage(articles, by), by)))
     display(compare.term_mentions(articles, by, pattern)[
         [by, "n_articles", "n_text", "text_mentions", "text_articles_mentioning",
          "per_10k_chars", "titles_mentioning", "text_status_note"]])
 
 # %%
 per_article = compare.term_by_article(articles, pattern)
+display(Markdown(prose.mention_concentration(per_article, pattern)))
 per_article[per_article["text_status"] != "title_only"][
     ["article_id", "unit_type", "tier", "province", "n_chars", "text_mentions",
      "per_10k_chars", "title_mentions"]]
 
 # %% [markdown]
-# Mentions are concentrated: two articles written *about* the Fengqiao experience (5 and 8,
-# whose titles name it) carry a large share of them. So a group comparison must resample
-# articles. Below, the rate per 10,000 characters is compared between the two best-covered
-# tiers with the same article-level cluster bootstrap as the topic comparisons.
+# Where mentions are concentrated in a few articles, a group comparison must resample
+# articles. Below, the rate per ten thousand characters is compared between the two groups
+# of the comparison with the same inference as the topic comparisons (units, permutation p,
+# leave one unit out).
 
 # %%
-rate_diff = compare.prevalence_difference(per_article, articles, cp.difference_by, a, b,
+display(Markdown(prose.contrast_definition(c, x.contrast_note)))
+rate_diff = compare.prevalence_difference(per_article, c.articles, c.by, c.a, c.b,
                                           topic_cols=["per_10k_chars"], weight_col=None,
                                           **boot)
-rate_diff[["topic", "group_a", "group_b", "estimate", "ci_low", "ci_high",
-           "ci_excludes_zero", "n_a", "n_b", "level"]]
+display(Markdown(prose.difference_paragraph(
+    rate_diff, alpha=cp.alpha, labels={"per_10k_chars": "mentions per 10,000 characters"},
+    digits=2, units=units, what="measure")))
+rate_diff[["topic", "group_a", "group_b", "estimate", "ci_low", "ci_high", "p_value",
+           "significant", "loo_min", "loo_max", "loo_most_influential", "n_a", "n_b"]]
 
 # %% [markdown]
 # ## 3. In which words
@@ -114,6 +125,7 @@ slug = ego_terms.set_index("term").loc["枫桥经验", "slug"]
 display(Image(filename=str(ctx.paths.figures / f"cooccurrence_ego_{slug}.png"), width=520))
 ego = io.read_csv(io.output_path(ctx.paths.results, "cooccurrence_ego_edges"))
 ego = ego[ego["ego"] == "枫桥经验"]
+display(Markdown(prose.strongest_partners(ego, "枫桥经验", ego["measure"].iloc[0], n=5)))
 ego[(ego["source"] == "枫桥经验") | (ego["target"] == "枫桥经验")]
 
 # %%
@@ -122,11 +134,15 @@ compare.actor_keywords(x.para_tokens, x.paragraphs, compare.term_table(pattern, 
 
 # %% [markdown]
 # ## 5. In which topics (text-level, paragraph level)
-# Mean topic proportion of the paragraphs that mention 枫桥 against all other paragraphs.
+# Mean topic proportion (reported model) of the paragraphs that mention 枫桥 against all
+# other paragraphs, and how much of the largest difference one article supplies.
 
 # %%
 ft = compare.actor_topics(x.topics.para_topics, x.paragraphs,
                           compare.term_table(pattern, "fengqiao"))
+display(Markdown(prose.topic_association(ft, tnames) + " "
+                 + prose.association_influence(x.topics.para_topics, x.paragraphs, pattern,
+                                               labels=tnames)))
 ft.assign(topic=ft["topic"].map(labels).fillna(ft["topic"])).sort_values(
     "difference", ascending=False)
 
@@ -137,6 +153,7 @@ ft.assign(topic=ft["topic"].map(labels).fillna(ft["topic"])).sort_values(
 
 # %%
 kw = io.read_csv(io.output_path(ctx.paths.results, "cooccurrence_kwic"))
+display(Markdown(prose.kwic_context(kw, "枫桥经验", "新时代")))
 kw[kw["keyword"] == "枫桥经验"][["article_id", "para_id", "unit", "left", "keyword", "right"]]
 
 # %% [markdown]
@@ -149,13 +166,23 @@ compare.formulas_near(x.paragraphs, pattern, segment.formulas)
 
 # %% [markdown]
 # ## What this shows, and what it cannot
-# * **Text-level.** The 枫桥经验 is invoked in most of the twenty party-committee bodies,
-#   mostly in the fixed phrase 坚持和发展新时代“枫桥经验” (see the KWIC lines), next to
-#   新时代, 矛盾纠纷 and 基层 / 社会治理 — the slogan frames dispute resolution at the
-#   grassroots, and the 枫桥式 compounds attach it to specific institutions. The rate per
-#   10,000 characters is driven by two articles written about it (5 and 8); the city–county
-#   interval above says how much of the tier difference survives resampling articles.
-# * **Title-level.** Only four titles name it, all party committees.
+# * **Text-level.** How widely the bodies invoke the 枫桥经验, how concentrated the mentions
+#   are, in which fixed phrase, next to which terms and in which topics, generated from the
+#   sections above. The 枫桥式 compounds (*In which words*) attach it to specific institutions.
+
+# %%
+display(Markdown("\n\n".join([
+    prose.mention_concentration(per_article, pattern),
+    prose.kwic_context(kw, "枫桥经验", "新时代"),
+    prose.strongest_partners(ego, "枫桥经验", ego["measure"].iloc[0], n=5),
+    prose.topic_association(ft, tnames),
+    prose.association_influence(x.topics.para_topics, x.paragraphs, pattern, labels=tnames),
+    prose.difference_paragraph(
+        rate_diff, alpha=cp.alpha, labels={"per_10k_chars": "mentions per 10,000 characters"},
+        digits=2, units=units, what="measure"),
+    prose.titles_naming(matches, articles, pattern)])))
+
+# %% [markdown]
 # * **Cannot be said.** Whether courts, procuratorates, police or justice bureaus invoke the
 #   枫桥经验 in their own texts: their entries are titles only. The 枫桥式 institutions that
 #   appear here (e.g. police stations and people's tribunals) are described *by* party

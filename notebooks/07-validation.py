@@ -16,8 +16,8 @@
 #
 # > **The scores committed in `results/validation_*.csv` come from simulated coders, not
 # > human validation.** No person has answered the form yet. Simulated coders (a perfect
-# > one, two noisy ones, one guessing at random) only show that the workflow runs end to end
-# > and what its tables look like. Once real coders return their files to
+# > coder, noisy coders and a coder guessing at random) only show that the workflow runs end
+# > to end and what its tables look like. Once real coders return their files to
 # > `validation/answers/`, this notebook scores them instead, and every table says
 # > `coders = human`.
 #
@@ -26,7 +26,7 @@
 #
 # **Method (for a methods section).** We follow Chang et al. (2009, "Reading tea leaves")
 # and Ying, Montgomery & Stewart (2022, "Topics, concepts, and measurement", *Political
-# Analysis*). Five kinds of multiple-choice items test the model:
+# Analysis*). Multiple-choice items of these kinds test the model:
 # *word intrusion* (a topic's most probable words plus one word probable in another topic
 # and improbable in this one), *word-set intrusion* (three word sets from one topic, one
 # from another), *topic intrusion* (a paragraph with the top words of its three most likely
@@ -51,14 +51,13 @@ params_file = "../params.toml"
 answers_dir = ""          # "" = validation/answers if it holds files, else simulated coders
 
 # %%
-import json
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import config
+from analysis import config, prose
 from analysis.validation import read_answers, read_topic_results, score
 from analysis.validation.cli import load_validation_params, read_tasks
 
@@ -76,8 +75,7 @@ answers = read_answers(paths, tasks, form_version=vp.form_version)
 res = score(tasks, key, answers, alpha=vp.alpha, coders=coders)
 who = ("simulated coders, not human validation" if coders == "simulated"
        else "human coders")
-display(Markdown(f"**Answers scored here: {answers['coder_id'].nunique()} {who}** "
-                 f"(form `{vp.form_version}`, {len(paths)} files)."))
+display(Markdown(prose.answers_line(answers, who, vp.form_version, len(paths))))
 
 # %% [markdown]
 # ## 1 · The items
@@ -87,12 +85,9 @@ counts = key.groupby("kind", sort=False).agg(
     items=("task_id", "size"), gold=("gold", "sum"), options=("n_options", "first"),
     chance=("chance", "first"))
 print(counts.round(3))
-display(Markdown(
-    f"Each kind has {vp.n_per_topic} items per topic for the {view.num_topics} topics, plus "
-    f"{vp.n_gold} gold items per kind: {len(key)} items in all. Chance is one over the "
-    f"number of options: {counts['chance'].max():.2f} for word-set, topic and label items, "
-    f"{counts['chance'].min():.3f} for word intrusion ({vp.n_words} topic words plus the "
-    "intruder)."))
+display(Markdown(prose.items_summary(key, n_per_topic=vp.n_per_topic,
+                                      num_topics=view.num_topics, n_gold=vp.n_gold,
+                                      n_words=vp.n_words)))
 
 # %% [markdown]
 # One item of each kind as the coder sees it (words are shown in Chinese only; labels carry
@@ -113,29 +108,16 @@ print(show.to_string(index=False))
 # smallest probability on that topic's list (its "ceiling").
 
 # %%
-wi = key[(key["kind"] == "word_intrusion") & ~key["gold"]]
-above = (wi["intruder_prob_other"] > wi["intruder_prob_this_max"]).mean()
-display(Markdown(
-    f"In {above:.0%} of the {len(wi)} word-intrusion items the intruder's probability in its "
-    f"own topic (median {wi['intruder_prob_other'].median():.4f}) exceeds the ceiling of its "
-    f"probability in the tested topic (median {wi['intruder_prob_this_max'].median():.4f})."))
+display(Markdown(prose.intruder_ceiling(key)))
 
 # %% [markdown]
 # **A limit of the document items.** The learnt document–topic prior is small (see the
-# topics notebook), so most paragraphs put nearly all their weight on one or two topics.
-# Then the third most likely topic and the intruder are both almost absent from the
-# paragraph, and topic and label intrusion ask coders to tell two near-zero shares apart:
+# topics notebook), so paragraphs tend to put their weight on few topics. Then the third
+# most likely topic and the intruder can both be almost absent from the paragraph, and topic
+# and label intrusion ask coders to tell near-zero shares apart. How often, from the items:
 
 # %%
-doc = key[key["kind"].isin(["topic_intrusion", "label_intrusion"]) & ~key["gold"]].copy()
-thetas = doc["option_theta"].map(json.loads).map(sorted)   # the intruder is the smallest
-third, intruder = thetas.str[1], thetas.str[0]
-display(Markdown(
-    f"Across the {len(doc)} topic- and label-intrusion items, the third most likely topic has "
-    f"a median share of {third.median():.4f} of the paragraph and the intruder "
-    f"{intruder.median():.4f}; in {(third < 0.05).mean():.0%} of them the third topic has less "
-    "than five per cent. Low precision on these two kinds can reflect this rather than "
-    "incoherent topics; optimal-label items do not have the problem."))
+display(Markdown(prose.document_item_limit(key)))
 
 # %% [markdown]
 # ## 2 · Model precision
@@ -148,12 +130,7 @@ overall = res.precision[res.precision["topic"] == "all"].set_index("kind")
 table = overall[["coders", "n_items", "n_coders", "n_answers", "precision", "chance",
                  "ci_low", "ci_high"]].round(3)
 print(table.assign(p_value=overall["p_value"].map("{:.1e}".format)))
-display(Markdown("\n".join(
-    f"- **{kind.replace('_', ' ')}**: precision {r.precision:.2f} "
-    f"({r.ci_level:.0%} CI {r.ci_low:.2f}–{r.ci_high:.2f}; chance {r.chance:.2f}, "
-    f"one-sided binomial p = {r.p_value:.1e}; "
-    f"{r.n_correct} of {r.n_answers} answers, {r.n_coders} {who})"
-    for kind, r in overall.iterrows())))
+display(Markdown(prose.precision_lines(overall, who)))
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 3.2))
@@ -192,12 +169,7 @@ print(res.agreement.set_index("kind")[["coders", "n_items", "n_coders",
 gold = res.gold[res.gold["kind"] == "all"].set_index("coder_id")[["n_gold", "accuracy"]]
 print(gold.round(2))
 print(res.tlo.set_index("topic")[["n_documents", "n_answers", "tlo_mean", "tlo_sd"]].round(3))
-alpha_all = res.agreement.set_index("kind").loc["all", "krippendorff_alpha"]
-display(Markdown(
-    f"Agreement over all model items: α = {alpha_all:.2f} among {who}. Gold accuracy ranges "
-    f"from {gold['accuracy'].min():.0%} to {gold['accuracy'].max():.0%}; a human coder below "
-    "full gold accuracy should be checked before their answers are kept. Mean topic log "
-    f"odds: {res.tlo.set_index('topic').loc['all', 'tlo_mean']:.2f}."))
+display(Markdown(prose.agreement_summary(res.agreement, res.gold, res.tlo, who)))
 
 # %% [markdown]
 # ## 4 · The committed tables are these numbers

@@ -89,3 +89,43 @@ def test_notebook_runs_and_stored_outputs_are_current(script):
         assert not diffs, (f"stored outputs are stale; run `make notebooks`: "
                            + "; ".join(map(str, diffs[:5])))
     assert len(_text_outputs(fresh)) == len(_text_outputs(stored))
+
+
+# Markdown may hold digits only as a heading number ("## 2.", "# 05 ·"), a year
+# (19xx/20xx) or inside a backticked identifier or path (`min_articles_ci`,
+# `results/validation_*.csv`). Every other number is generated from the results.
+_HEADING_NUMBER = re.compile(r"^(#{1,6}[ \t]+)\d+(?:\.\d+)*[ \t]*[.·:]?(?=[ \t])")
+_IDENTIFIER = re.compile(r"`[A-Za-z_][\w./<>*\-]*`")
+_YEAR = re.compile(r"(?<!\d)(?<!\d[.,])(?:19|20)\d\d(?![\d%]|[.,]\d|\s*%)")
+
+
+def markdown_digits(text: str) -> list[str]:
+    """The lines of a markdown cell that hold a digit the notebook policy does not allow."""
+    bad = []
+    for line in text.splitlines():
+        rest = _HEADING_NUMBER.sub(r"\1", line)
+        rest = _YEAR.sub("", _IDENTIFIER.sub("", rest))
+        if re.search(r"\d", rest):
+            bad.append(line.strip())
+    return bad
+
+
+def test_markdown_digit_rule_on_examples():
+    allowed = ["## 2. Topic prevalence", "# 05 · Where", "### 1 · The items",
+               "Chang et al. (2009, \"Reading\") and Ying (2022)", "in 2024.", "groups below `min_articles_ci` units",
+               "seeds in `k_seeds`; see `results/validation_*.csv`", "G² and χ² tests"]
+    refused = ["With 8 city and 10 county articles", "about 0.3–0.5", "lawyers in 9",
+               "## 7. Formulas (三个强化, 1+6+N)", "`1+6+N` formula", "articles 1–20",
+               "2024.5 percent", "λ = 0.6", "2,000 draws", "a share of 20%", "1.2024 units",
+               "５ articles"]
+    assert not markdown_digits("\n".join(allowed))
+    assert [markdown_digits(s) for s in refused] == [[s] for s in refused]
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
+def test_markdown_holds_no_hand_typed_numbers(script):
+    nb = jupytext.read(script)
+    bad = [(i + 1, line) for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
+           for line in markdown_digits(c.source)]
+    assert not bad, (f"{script.name}: numbers typed into markdown (generate them with "
+                     f"analysis.prose): " + "; ".join(f"cell {i}: {s[:80]}" for i, s in bad[:8]))

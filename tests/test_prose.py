@@ -1,0 +1,274 @@
+"""Generated prose states what the result tables say (analysis.prose).
+
+Each sentence is parsed back and its numbers compared with the table it came from,
+at the precision it is written with; "significant" must appear exactly for the rows
+whose ``significant`` column is True.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import compare, io, prose, segment
+from analysis.config import ROOT
+from analysis.evidence import coverage, resolve_contrast
+from analysis.gazetteer import load_gazetteer
+
+RESULTS = ROOT / "results"
+NUM = r"[+-]?\d+\.\d+"
+
+
+def _table(role: str, *fill: str) -> pd.DataFrame:
+    return io.read_csv(io.output_path(RESULTS, role, *fill) if fill else
+                       io.output_path(RESULTS, role))
+
+
+def _read(name: str) -> pd.DataFrame:
+    return io.read_csv(RESULTS / name)
+
+
+@pytest.fixture(scope="module")
+def contrast(articles, params):
+    return resolve_contrast(articles, params.contrast)
+
+
+@pytest.fixture(scope="module")
+def topic_diff(contrast):
+    return _read(f"topic_prevalence_difference_{contrast.a}_vs_{contrast.b}.csv")
+
+
+def test_number_formats():
+    assert prose.id_list([3, 1, 2, 5, 4, 9, 11]) == "articles 1–5, 9 and 11"
+    assert prose.id_list([8]) == "article 8"
+    assert prose.id_list([4, 5]) == "articles 4 and 5"
+    assert prose.signed(0.18449, 3) == "+0.184" and prose.signed(-0.2, 2) == "-0.20"
+    assert prose.number(np.nan) == "NA" and prose.percent(0.456) == "46%"
+    assert prose.plural(1, "entry", "entries") == "1 entry"
+
+
+def _bullets(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("- ")]
+
+
+def _check_difference_bullets(text: str, diff: pd.DataFrame, digits: int) -> None:
+    bullets = _bullets(text)
+    assert len(bullets) == len(diff)
+    tol = 0.51 * 10 ** -digits
+    for line, (_, r) in zip(bullets, diff.iterrows()):
+        est = float(re.search(rf"\*\*: ({NUM}),", line).group(1))
+        assert abs(est - r["estimate"]) <= tol, line
+        if pd.isna(r["ci_low"]):
+            assert "no interval" in line
+        else:
+            lo, hi = map(float, re.search(rf"interval \[({NUM}), ({NUM})\]", line).groups())
+            assert abs(lo - r["ci_low"]) <= tol and abs(hi - r["ci_high"]) <= tol
+        p = float(re.search(rf"p = ({NUM})", line).group(1))
+        q = float(re.search(rf"q = ({NUM})", line).group(1))
+        assert abs(p - r["p_value"]) <= 5.1e-4 and abs(q - r["q_value"]) <= 5.1e-4
+        assert ("significant" in line) == bool(r["significant"]), line
+        if r["n_seeds"] > 1:
+            agree = float(re.search(rf"({NUM}) of the {r['n_seeds']} model refits", line)
+                          .group(1))
+            assert abs(agree - r["sign_agreement"]) <= 0.0051
+        if "loo_min" in diff.columns and pd.notna(r["loo_min"]):
+            lo, hi = map(float, re.search(rf"unit out: ({NUM}) to ({NUM})", line).groups())
+            assert abs(lo - r["loo_min"]) <= tol and abs(hi - r["loo_max"]) <= tol
+            assert str(r["loo_most_influential"]) in line
+            assert ("verdict changes" in line) == bool(r["loo_conclusion_flips"])
+
+
+def test_topic_difference_paragraph_states_the_table(topic_diff, params, contrast):
+    units = prose.contrast_units(contrast)
+    text = prose.difference_paragraph(topic_diff, alpha=params.compare.alpha, units=units)
+    _check_difference_bullets(text, topic_diff, 3)
+    lead = text.split("\n\n")[0]
+    assert "significant" not in lead
+    assert ("Significant:" in lead) == bool(topic_diff["significant"].any())
+    assert f"({topic_diff['n_a'].iloc[0]} vs {topic_diff['n_b'].iloc[0]} units" in lead
+    # The paragraph follows the table: a row marked significant is called so.
+    flipped = topic_diff.assign(significant=topic_diff.index == 0)
+    text = prose.difference_paragraph(flipped, alpha=params.compare.alpha)
+    assert "**significant**" in _bullets(text)[0]
+    assert f"Significant: T{flipped['topic'].iloc[0][6:]} (1 of {len(flipped)})" in text
+
+
+def test_actor_and_rate_difference_paragraphs(params, contrast):
+    ab = f"{contrast.a}_vs_{contrast.b}"
+    ad = _read(f"actor_mentions_difference_{ab}.csv")
+    _check_difference_bullets(prose.difference_paragraph(
+        ad, alpha=params.compare.alpha, item="actor", digits=1), ad, 1)
+    fd = _read(f"fengqiao_rate_difference_{ab}.csv")
+    _check_difference_bullets(prose.difference_paragraph(
+        fd, alpha=params.compare.alpha, item="measure", digits=2), fd, 2)
+
+
+def test_contrast_units_match_the_difference_table(contrast, topic_diff):
+    units = prose.contrast_units(contrast)
+    text = prose.contrast_definition(contrast)
+    for side, col in ((contrast.a, "n_a"), (contrast.b, "n_b")):
+        n = int(topic_diff[col].iloc[0])
+        assert re.search(rf"{side}: \d+ articles? with a body \([^)]*\) in {n} units?", text)
+    arts = contrast.articles
+    by_group = coverage(arts, contrast.by).set_index(contrast.by)
+    for side in (contrast.a, contrast.b):
+        assert f"{side}: {by_group.loc[side, 'n_text']} article" in text
+    merged = {k: v for k, v in units.items() if len(v) > 1}
+    for key, ids in merged.items():
+        assert f"{key} ({prose.id_list(ids)})" in text
+    assert prose.contrast_definition(None, "no groups").endswith("no groups")
+
+
+def test_stability_summary_states_range_and_worst_refit():
+    st = _table("topic_stability")
+    text = prose.stability_summary(st)
+    nums = [float(x) for x in re.findall(rf"(?<![\w.])({NUM})", text.split("\n\n")[0])]
+    expect = [st["stability_mean"].min(), st["stability_mean"].max(),
+              st["stability_min"].min(), st["stability_min"].max()]
+    assert np.allclose(nums, expect, atol=0.0051)
+    bad = set(st.loc[st["stability_min"] <= 0, "topic"].astype(int))
+    m = re.search(r"In at least one refit, (.*?) ha(?:s|ve) no matched", text)
+    assert (m is not None) == bool(bad)
+    assert set(map(int, re.findall(r"T(\d+)", m.group(1)))) == bad if m else True
+    assert len(_bullets(text)) == len(st)
+
+
+def test_k_reading_names_the_most_variable_k():
+    k = _table("topics_k_selection")
+    chosen = int(k.loc[k["chosen"], "k"].iloc[0])
+    text = prose.k_reading(k, chosen)
+    most = int(k.loc[k["stability_sd"].idxmax(), "k"])
+    least = int(k.loc[k["stability_sd"].idxmin(), "k"])
+    assert f"varies most at K = {most} (sd {k['stability_sd'].max():.3f})" in text
+    assert f"least at K = {least}" in text
+    assert f"NPMI is highest at K = {int(k.loc[k['npmi_mean'].idxmax(), 'k'])}" in text
+    assert f"The chosen K = {chosen}" in text
+
+
+def test_coherence_summary_is_the_reported_model():
+    coh, k = _table("topic_coherence"), _table("topics_k_selection")
+    text = prose.coherence_summary(coh, k)
+    assert f"mean {coh['npmi_window'].mean():.3f} with a" in text
+    assert f"{coh['npmi_paragraph'].mean():.3f} with each paragraph" in text
+    assert str(coh["model"].iloc[0]) in text
+
+
+def test_keyness_summary_uses_the_key_flag_and_finds_place_names(params):
+    kw = _table("keyness_by", "tier")
+    places = prose.place_names(load_gazetteer(ROOT / params.units.gazetteer))
+    top_n = params.compare.keyness_top_n
+    text = prose.keyness_summary(kw, "tier", top_n=top_n, places=places)
+    for line in _bullets(text):
+        group = re.match(r"- \*\*(.+?)\*\*", line).group(1)
+        g = kw[kw["tier"] == group]
+        listed = re.findall(r"(\S+) \(\d+/\d+\)", line.split("by G²:")[-1]) if "by G²:" in \
+            line else []
+        expect = g[g["key"] & (g["direction"] == "over")]["term"].head(top_n).tolist()
+        assert listed == expect
+    expected_places = [t for grp, g in kw.groupby("tier")
+                       for t in g[g["direction"] == "over"].head(top_n)["term"] if t in places]
+    tail = text.split("\n\n")[-1]
+    for t in expected_places:
+        assert t in tail
+    if not expected_places:
+        assert tail.startswith("No term among")
+    assert places & {"乳源", "安康"} == {"乳源", "安康"}
+
+
+def test_formula_recurrence_lists_every_article_of_a_recurring_formula(articles):
+    fb = compare.formulas_by_group(articles, "tier", segment.formulas, level="text")
+    text = prose.formula_recurrence(fb, articles)
+    pooled = (fb.assign(ids=fb["article_ids"].astype(str).str.split()).explode("ids")
+              .groupby("formula")["ids"].agg(lambda s: sorted({int(i) for i in s})))
+    recurring = pooled[pooled.str.len() > 1]
+    lines = _bullets(text)
+    assert len(lines) == len(recurring)
+    meta = articles.set_index("article_id")
+    for line in lines:
+        formula = line[2:].split(": articles ")[0]
+        ids = [int(i) for i in re.findall(r"(\d+) \(", line)]
+        assert ids == recurring[formula]
+        provinces = meta.loc[ids, "province"].nunique()
+        assert ("provinces" in line) == (provinces > 1), line
+    assert f"{(pooled.str.len() == 1).sum()} occur in one article only" in text
+
+
+def test_corpus_coverage_counts(articles):
+    text = prose.corpus_coverage(articles)
+    n_text = int(articles["text_status"].isin(["full", "truncated"]).sum())
+    assert f"lists {len(articles)} entries" in text
+    assert f"{n_text} of them have a body" in text
+    n_title = int((articles["text_status"] == "title_only").sum())
+    assert f"The other {n_title} entries" in text
+    dup = articles[articles["duplicate_of"].notna()]
+    assert prose.duplicates(articles).count("repeats") == len(dup)
+
+
+def test_pattern_association_and_its_influence(params, ctx):
+    from analysis.topics import read_results
+    res = read_results(RESULTS)
+    pattern = params.compare.fengqiao_pattern
+    paras = ctx.corpus.paragraphs
+    ft = compare.actor_topics(res.para_topics, paras, compare.term_table(pattern, "p"))
+    top = ft.loc[ft["difference"].abs().idxmax()]
+    text = prose.association_influence(res.para_topics, paras, pattern)
+    full = float(re.search(rf"\(({NUM})\), leaving", text).group(1))
+    assert abs(full - top["difference"]) <= 5.1e-4
+    assert text.startswith(f"For T{int(top['topic'][6:])} ")
+    listed = prose.topic_association(ft)
+    order = [int(t) for t in re.findall(r"T(\d+) [+-]", listed)]
+    assert order == [int(t[6:]) for t in ft.sort_values("difference", ascending=False)["topic"]]
+
+
+def test_mention_concentration(articles, params):
+    per = compare.term_by_article(articles, params.compare.fengqiao_pattern)
+    text = prose.mention_concentration(per, params.compare.fengqiao_pattern)
+    t = per[per["text_status"] != "title_only"]
+    assert f"{int((t['text_mentions'] > 0).sum())} of the {len(t)} bodies" in text
+    assert f"{int(t['text_mentions'].sum())} times in all" in text
+
+
+def test_differential_summary_counts_the_pairs(contrast, params):
+    ab = f"{contrast.a}_vs_{contrast.b}"
+    table = _read(f"cooccurrence_differential_{ab}.csv")
+    cov = _read(f"cooccurrence_differential_{ab}_coverage.csv")
+    text = prose.differential_summary(table, cov, params.cooccur.differential.alpha)
+    s = table["stronger_in"]
+    k = int((s.notna() & (s.astype(str) != "")).sum())
+    assert (f"{k} of {len(table)} tested pairs differ" in text if k
+            else f"none of the {len(table)} tested pairs" in text)
+    for r in cov.itertuples():
+        assert f"{r.group} {r.n_text} of {r.n_articles} entries" in text
+    # The network groups are the contrast's: every text article of each side is listed.
+    units = prose.contrast_units(contrast)
+    ids = sorted(i for v in units.values() for i in v)
+    listed = sorted(int(i) for s in cov["article_ids"] for i in str(s).split())
+    assert listed == ids
+
+
+def test_validation_prose_states_the_scores():
+    agreement, gold, tlo = (_read("validation_agreement.csv"), _read("validation_gold.csv"),
+                            _read("validation_tlo.csv"))
+    text = prose.agreement_summary(agreement, gold, tlo, "coders")
+    alpha = agreement.set_index("kind").loc["all", "krippendorff_alpha"]
+    acc = gold.loc[gold["kind"] == "all", "accuracy"]
+    assert f"α = {alpha:.2f}" in text
+    assert f"from {acc.min():.0%} to {acc.max():.0%}" in text
+    prec = _read("validation_precision.csv")
+    overall = prec[prec["topic"].astype(str) == "all"].set_index("kind")
+    lines = _bullets(prose.precision_lines(overall, "coders"))
+    assert len(lines) == len(overall)
+    for line, (kind, r) in zip(lines, overall.iterrows()):
+        assert f"precision {r.precision:.2f}" in line and f"{r.n_correct} of {r.n_answers}" in line
+
+
+def test_topic_names_are_short_and_keyed_by_column():
+    from analysis.topics import read_results
+    labels = read_results(RESULTS).labels
+    names = prose.topic_names(labels)
+    assert set(names) == {f"topic_{t}" for t in labels["topic"]}
+    r = labels.iloc[0]
+    assert names[f"topic_{r['topic']}"] == f"T{r['topic']} {r['label']}"
