@@ -374,8 +374,8 @@ def test_figures_render_with_coverage(fx, tmp_path):
     toks = {i: ["平安", "枫桥", "网格"][i % 3:] * 5 for i in arts["article_id"]}
     kw = C.keyness(toks, arts, "group", min_count=1)
     figs.append(draw_keyness(kw, "group", evidence=evidence.evidence_label("text", cov)))
-    # The evidence line comes from this corpus's coverage: 60 of 65 have text.
-    assert "60 of 65 articles have text" in figs[0].axes[0].get_title(loc="left")
+    # The evidence line (in the caption) comes from this corpus's coverage: 60 of 65 have text.
+    assert any("60 of 65 articles have text" in t.get_text() for t in figs[0].texts)
     out = []
     for i, fig in enumerate(figs):
         out += io.save_figure(fig, tmp_path / f"fig{i}", formats=("png",))

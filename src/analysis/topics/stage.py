@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .. import io
 from ..evidence import Coverage, evidence_label
-from ..plots.topics import draw_article_heatmap, draw_k_diagnostics, draw_top_words
+from ..plots.topics import draw_article_heatmaps, draw_k_diagnostics, draw_top_words
 from .ldavis import ldavis_page
 from .results import TABLES, TopicResults, build
 
@@ -49,8 +49,7 @@ def figures(ctx: RunContext, res: TopicResults) -> dict[str, Figure]:
         "topics_k_diagnostics": draw_k_diagnostics(res.k_table, chosen_k=res.num_topics,
                                                    evidence=ev["text"]),
         "topic_top_words": draw_top_words(res.terms, res.labels, evidence=ev["text"]),
-        "article_topic_heatmap": draw_article_heatmap(res.article_topics, res.labels,
-                                                      evidence=ev),
+        **draw_article_heatmaps(res.article_topics, res.labels, evidence=ev),
     }
 
 
@@ -58,7 +57,8 @@ def write(ctx: RunContext) -> list[Path]:
     """Write the stage's tables, figures and pyLDAvis page; return their paths.
 
     Tables (``results/``): see :data:`analysis.topics.results.TABLES`. Figures:
-    ``topics_k_diagnostics``, ``topic_top_words``, ``article_topic_heatmap`` in the
+    ``topics_k_diagnostics``, ``topic_top_words``, ``article_topic_heatmap`` (text level)
+    and ``article_topic_heatmap_titles`` (title level) in the
     ``[figures]`` formats, and ``topics_ldavis.html``.
     """
     return write_results(ctx, prepare(ctx))
