@@ -108,8 +108,9 @@ def draw_topic_prevalence(prev: pd.DataFrame, by: str, *, evidence: str,
         if ok.any():
             bars = ax.hlines(y[ok], d[LO][ok], d[HI][ok], color=c, lw=0.9)
             tag(bars, by, grp)
-        pts = ax.scatter(d["estimate"][ok], y[ok], s=9, color=c, zorder=3, label=labels[grp])
-        tag(pts, by, grp)
+        if ok.any():
+            tag(ax.scatter(d["estimate"][ok], y[ok], s=9, color=c, zorder=3,
+                           label=labels[grp]), by, grp)
         if (~ok & d["estimate"].notna().to_numpy()).any():
             no_ci.add(grp)
             open_pts = ax.scatter(d["estimate"][~ok], y[~ok], s=14, marker="D",
@@ -254,7 +255,7 @@ def draw_correspondence(ca: pd.DataFrame, by: str, *, evidence: str,
         r = groups[groups["label"] == g].iloc[0]
         texts.append(ax.text(x, y, f"{human(g)} (n={int(r['n_articles'])}, "
                                    f"text {int(r['n_text'])})", color=c, fontsize=7,
-                             fontweight="bold", zorder=5))
+                             zorder=5))
     ax.axhline(0, color="black", lw=0.4)
     ax.axvline(0, color="black", lw=0.4)
     ax.margins(0.08)

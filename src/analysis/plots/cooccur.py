@@ -20,7 +20,7 @@ __all__ = ["adjust_labels", "community_colours", "draw_differential", "draw_ego"
 
 _GREY = MISSING_COLOUR
 #: adjustText iterations: a fixed count (not a time limit) keeps the layout reproducible.
-_ADJUST_ITER = 400
+_ADJUST_ITER = 600
 
 
 def community_colours(communities: dict, n_colours: int = 8) -> dict:
@@ -44,16 +44,36 @@ def label_text(term: str, glossary: dict | None) -> str:
 
 
 def adjust_labels(ax, texts: list, objects=None) -> list:
-    """Move ``texts`` off each other and off ``objects`` with adjustText; leader lines
-    join a moved label to its point. Returns the texts."""
+    """Place ``texts`` with adjustText and return those kept.
+
+    adjustText moves the labels off each other and off ``objects``; a leader line
+    joins a moved label to its point. The rule for what it cannot free: a label
+    that still overlaps one placed before it (``texts`` are in order of importance)
+    is removed with its leader line, so the node stays unlabelled and is counted so.
+    """
     from adjustText import adjust_text
 
-    if texts:
-        ax.figure.canvas.draw()
-        adjust_text(texts, ax=ax, objects=objects, iter_lim=_ADJUST_ITER,
-                    expand=(1.1, 1.25), min_arrow_len=4, ensure_inside_axes=True,
-                    arrowprops=dict(arrowstyle="-", color="#555555", lw=0.4))
-    return texts
+    if not texts:
+        return []
+    ax.figure.canvas.draw()
+    _, patches = adjust_text(texts, ax=ax, objects=objects, iter_lim=_ADJUST_ITER,
+                             expand=(1.15, 1.4), force_text=(0.4, 0.8), min_arrow_len=4,
+                             ensure_inside_axes=True,
+                             arrowprops=dict(arrowstyle="-", color="#555555", lw=0.4))
+    renderer = ax.figure.canvas.get_renderer()
+    kept, boxes = [], []
+    for t in texts:
+        box = t.get_window_extent(renderer)
+        if any(box.overlaps(b) for b in boxes):
+            for p in patches:
+                if getattr(p, "patchA", None) is t or getattr(
+                        getattr(p, "arrow_patch", None), "patchA", None) is t:
+                    p.remove()
+            t.remove()
+            continue
+        kept.append(t)
+        boxes.append(box)
+    return kept
 
 
 def draw_graph(ax, nodes: pd.DataFrame, edges: pd.DataFrame, *, colours: dict,
@@ -96,7 +116,7 @@ def draw_graph(ax, nodes: pd.DataFrame, edges: pd.DataFrame, *, colours: dict,
     ranked = sorted(terms, key=lambda n: (-freq[n], n))[:n_labels]
     texts = [ax.text(*pos[n], label_text(n, glossary), fontsize=fontsize, ha="center",
                      va="center", linespacing=1.0, zorder=5,
-                     bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none", alpha=0.6))
+                     bbox=dict(boxstyle="square,pad=0.02", fc="white", ec="none", alpha=0.5))
              for n in ranked]
     return adjust_labels(ax, texts, objects=nodes_artist)
 
