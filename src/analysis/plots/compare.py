@@ -29,7 +29,7 @@ LO, HI = "ci_low", "ci_high"
 
 
 def _wrap(label: str, width: int = 30) -> str:
-    return textwrap.fill(str(label), width)
+    return textwrap.fill(str(label), width, break_on_hyphens=False)
 
 
 def group_colour(by: str, group, i: int) -> str:

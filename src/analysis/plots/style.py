@@ -137,7 +137,7 @@ def wrap_visual(text: str, width: int) -> str:
 
     w = width
     while True:
-        out = textwrap.fill(text, w)
+        out = textwrap.fill(text, w, break_on_hyphens=False)
         if w <= 10 or all(visual(line) <= width for line in out.split("\n")):
             return out
         w -= 4
