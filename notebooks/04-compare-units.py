@@ -190,6 +190,8 @@ compare.key_differences(td, prefix="compareTerm", item="term", digits=2, rank="c
 # %% [markdown]
 # ### Title-level keyness by section
 # The only keyness view that includes the political-legal organs: titles against titles.
+# `draw_keyness` returns None (no figure) when fewer than two sections over-use a title
+# term significantly; the table below then shows the strongest candidates.
 
 # %%
 kwt = compare.keyness(x.title_tokens, articles, "section", level="title",
