@@ -210,6 +210,8 @@ td.sort_values("estimate")[["term", "keyness_group", "g2", "docs", "n_docs", "es
 # %% [markdown]
 # ### Title-level keyness by section
 # The only keyness view that includes the political-legal organs: titles against titles.
+# `draw_keyness` returns None (no figure) when fewer than two sections over-use a title
+# term significantly; the table below then shows the strongest candidates.
 
 # %%
 display(Markdown(prose.grouping_definition(compare.coverage(articles, "section"), "section",

@@ -87,16 +87,18 @@ def test_variables_tex_is_well_formed(two_runs):
     a, *_ = two_runs
     tex = (a / "results" / "variables.tex").read_text(encoding="utf-8").splitlines()
     values = json.loads((a / "results" / "variables.json").read_text(encoding="utf-8"))
-    commands = [line for line in tex if not line.startswith("%")]
+    zh = (a / "results" / "variables_zh.tex").read_text(encoding="utf-8").splitlines()
+    commands = [line for line in tex + zh if not line.startswith("%")]
     assert len(commands) == len(values) >= 10
     names = []
     for line in commands:
-        m = re.fullmatch(r"\\newcommand\{\\(pa[A-Za-z]+)\}\{([^{}]*)\}", line)
+        m = re.fullmatch(r"\\newcommand\{\\(pa[A-Za-z]+)\}\{((?:[^{}]|\{\})*)\}(  % .*)?", line)
         assert m, line
         names.append(m.group(1))
     assert len(set(names)) == len(names)
-    assert values["corpus_articles"] == "75"
-    assert values["corpus_articles_with_text"] == "20"
+    assert all(line.isascii() for line in tex)
+    assert values["corpus_articles"]["value"] == "75"
+    assert values["corpus_articles_with_text"]["value"] == "20"
 
 
 def test_segment_params_reach_every_tokenizing_stage(two_runs, reduced, tmp_path):

@@ -334,7 +334,8 @@ def test_write_small_grid(small, written):
     res, paths = written
     k = small.params.topics.num_topics
     names = {p.name for p in paths}
-    for stem in ("topics_k_diagnostics", "topic_top_words", "article_topic_heatmap"):
+    for stem in ("topics_k_diagnostics", "topic_top_words", "article_topic_heatmap",
+                 "article_topic_heatmap_titles"):
         assert {f"{stem}.{fmt}" for fmt in small.params.figures.formats} <= names
     assert "topics_ldavis.html" in names
     assert {io.OUTPUTS[role] for role in T.TABLES.values()} <= names

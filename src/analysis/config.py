@@ -257,6 +257,13 @@ class ContrastParams:
 class FiguresParams:
     dpi: int = 300
     formats: tuple[str, ...] = ("png", "pdf")
+    language: str = "zh+en"
+    glossary: str = "data/glossary.csv"
+
+    def __post_init__(self):
+        if self.language not in ("zh+en", "en", "zh"):
+            raise ParamsError(f"[figures] language = {self.language!r}: "
+                              "use \"zh+en\", \"en\" or \"zh\"")
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,13 @@ class RunContext:
     strict_labels: bool = True
     _cache: dict = field(default_factory=dict, repr=False)
 
+    def __post_init__(self):
+        # Figures drawn from now on use this run's language and glossary ([figures]).
+        from .plots.labels import Labels, load_glossary, use_labels
+
+        f = self.params.figures
+        use_labels(Labels(f.language, load_glossary(self.input(f.glossary))))
+
     @classmethod
     def from_file(cls, params_file: str | Path | None = None, out: str | Path | None = None,
                   *, reduced: bool = False) -> "RunContext":

@@ -135,6 +135,12 @@ def prepare(ctx: RunContext) -> CompareInputs:
         boot=bootstrap_options(p, clusters), coverage=ctx.coverage)
 
 
+def _figure(ctx: RunContext, fig, stem: str) -> list[Path]:
+    """Save ``fig``; a draw function returns None for a grouping with fewer than
+    two groups with data (it logs the skip), and nothing is written."""
+    return [] if fig is None else ctx.save_figure(fig, stem)
+
+
 def _csv(ctx: RunContext, df: pd.DataFrame, role: str, *fill: str) -> Path:
     return ctx.write_csv(df, io.OUTPUTS[role].format(*fill))
 
@@ -152,25 +158,25 @@ def _write_group(ctx: RunContext, x: CompareInputs, by: str) -> list[Path]:
     two_text = int((cov["n_text"] > 0).sum()) >= 2
     draw = by in p.figure_groups
     if draw:
-        out += ctx.save_figure(draw_actor_mentions(am, by, evidence=x.evidence("text")),
+        out += _figure(ctx, draw_actor_mentions(am, by, evidence=x.evidence("text")),
                                f"actor_mentions_{by}")
     kw_opts = dict(alpha=p.alpha, correction=p.correction, inference=from_options(**x.boot),
                    clusters=x.boot["clusters"])
     if by in p.keyness_groups and two_text:
         kw = keyness(x.body_tokens, arts, by, min_count=p.keyness_min_count, **kw_opts)
         out.append(_csv(ctx, kw, "keyness_by", by))
-        out += ctx.save_figure(draw_keyness(kw, by, evidence=x.evidence("text"),
+        out += _figure(ctx, draw_keyness(kw, by, evidence=x.evidence("text"),
                                             top_n=p.keyness_top_n), f"keyness_{by}")
     if by in p.title_keyness_groups:
         kwt = keyness(x.title_tokens, arts, by, level="title",
                       min_count=p.title_keyness_min_count, **kw_opts)
         out.append(_csv(ctx, kwt, "keyness_titles_by", by))
-        out += ctx.save_figure(draw_keyness(kwt, by, evidence=x.evidence("title"),
+        out += _figure(ctx, draw_keyness(kwt, by, evidence=x.evidence("title"),
                                             top_n=p.keyness_top_n), f"keyness_titles_{by}")
     if by in p.ca_groups and two_text:
         ca = correspondence(x.body_tokens, arts, by, n_terms=p.ca_terms)
         out.append(_csv(ctx, ca, "correspondence", by))
-        out += ctx.save_figure(draw_correspondence(io.as_written(ca), by,
+        out += _figure(ctx, draw_correspondence(io.as_written(ca), by,
                                                    evidence=x.evidence("text")),
                                f"correspondence_biplot_{by}")
     if x.topics is not None:
@@ -191,7 +197,7 @@ def _write_topic_prevalence(ctx: RunContext, x: CompareInputs, by: str, *,
         if draw:
             fig = draw_topic_prevalence(df, by, evidence=x.evidence(level),
                                         topic_labels=x.labels)
-            out += ctx.save_figure(fig, Path(io.OUTPUTS[role].format(by)).stem)
+            out += _figure(ctx, fig, Path(io.OUTPUTS[role].format(by)).stem)
     return out
 
 
@@ -210,7 +216,7 @@ def _write_differences(ctx: RunContext, x: CompareInputs) -> list[Path]:
     if x.topics is not None:
         diff = prevalence_difference(x.topics.para_refits, arts, by, a, b, **x.boot)
         out.append(_csv(ctx, diff, "topic_prevalence_difference", ab))
-        out += ctx.save_figure(draw_difference(diff, evidence=x.evidence("text"),
+        out += _figure(ctx, draw_difference(diff, evidence=x.evidence("text"),
                                                topic_labels=x.labels), f"topic_difference_{ab}")
         ids = dict(zip("topic_" + x.topics.labels["topic"].astype(str),
                        x.topics.labels["label_id"].astype(str)))

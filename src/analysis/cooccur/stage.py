@@ -246,7 +246,7 @@ def differential_figure(x: CooccurInputs) -> Figure:
                                        iterations=x.params.layout_iterations)
     return plots.draw_differential(
         diff, nodes, edges, caption=f"{evidence_label('text', d.evidence)}\n{note}",
-        labels=(a, b), glossary=x.label_gloss)
+        labels=(a, b), glossary=x.label_gloss, group_kind=d.group_col)
 
 
 def figures(x: CooccurInputs) -> Iterator[tuple[str, Figure]]:

@@ -25,15 +25,43 @@ from matplotlib import font_manager  # noqa: E402
 from .fonts import truetype_outlines  # noqa: E402
 
 __all__ = [
-    "CJK_FONT_FILE", "MissingGlyphError", "cjk_font_path", "show",
-    "save", "setup_style", "style",
+    "CATEGORIES", "CJK_FONT_FILE", "FigureOverflowError", "MAX_HEIGHT", "MIN_FONT_PT",
+    "MISSING_COLOUR", "MissingGlyphError", "PALETTE", "WIDTHS", "caption", "cjk_font_path",
+    "colour", "colours", "figsize", "human", "save", "setup_style", "show", "style", "tag",
 ]
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
-#: Okabe–Ito colour-blind-safe palette.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9",
-           "#F0E442", "#000000"]
+#: Paul Tol's colour-blind-safe "muted" scheme (9 colours), then black and mid grey,
+#: so the largest grouping (11 unit types) gets 11 distinct colours.
+PALETTE = ["#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
+           "#882255", "#AA4499", "#000000", "#777777"]
+#: Missing, unknown or "other" categories.
+MISSING_COLOUR = "#DDDDDD"
+
+#: The codebook's categories (``data/codebook.md``) in a fixed order: a category's
+#: colour is ``PALETTE[position]`` in every figure, whichever groups a figure shows.
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "text_status": ("full", "truncated", "title_only"),
+    "section": ("party_committees", "political_legal_organs", "other_units"),
+    "tier": ("national", "province", "city", "county", "grassroots"),
+    "unit_type": ("party_committee", "political_legal_committee", "court", "procuratorate",
+                  "public_security", "justice_administration", "prison", "governance_center",
+                  "law_society", "government_department", "enterprise"),
+}
+#: Human titles for code names drawn as legend or axis titles.
+HUMAN = {"text_status": "text status", "unit_type": "issuing unit type", "tier": "tier",
+         "section": "section", "province": "province", "title_only": "title only",
+         "party_committees": "party committees", "political_legal_organs": "political-legal organs",
+         "other_units": "other units"}
+
+#: Journal column widths (inches) and the tallest figure a page takes.
+WIDTHS = {"single": 3.5, "onehalf": 5.5, "double": 7.0}
+MAX_HEIGHT = 9.0
+#: Smallest text at print size (points).
+MIN_FONT_PT = 6.0
+#: How far (inches) drawn content may reach outside the page before :func:`save` refuses it.
+OVERFLOW_TOLERANCE = 0.03
 
 #: Matplotlib writes these into PNG/PDF/SVG; fixed values keep bytes stable.
 STABLE_METADATA = {
@@ -45,6 +73,95 @@ STABLE_METADATA = {
 
 class MissingGlyphError(RuntimeError):
     """A figure asked for a character its font cannot draw."""
+
+
+class FigureOverflowError(RuntimeError):
+    """Drawn content reaches outside the figure's named page size."""
+
+
+def figsize(width: str, height: float) -> tuple[float, float]:
+    """``(width, height)`` in inches for a named column width (:data:`WIDTHS`).
+
+    Raises
+    ------
+    ValueError
+        For an unknown width name or a height above :data:`MAX_HEIGHT`.
+    """
+    if width not in WIDTHS:
+        raise ValueError(f"figure width {width!r}: use one of {sorted(WIDTHS)}")
+    if not 0 < height <= MAX_HEIGHT:
+        raise ValueError(f"figure height {height:.2f} in: must be in (0, {MAX_HEIGHT}]")
+    return WIDTHS[width], float(height)
+
+
+def colour(kind: str, value) -> str:
+    """The one colour of category ``value`` of ``kind`` in every figure.
+
+    ``kind`` is a key of :data:`CATEGORIES` (codebook order), or ``"topic"`` /
+    ``"community"`` (an integer index). Missing and unknown values are grey.
+    """
+    if kind in ("topic", "community"):
+        return PALETTE[int(value) % len(PALETTE)]
+    if kind not in CATEGORIES:
+        raise KeyError(f"no colour mapping for {kind!r}; kinds: {sorted(CATEGORIES)}")
+    order = CATEGORIES[kind]
+    return PALETTE[order.index(value)] if value in order else MISSING_COLOUR
+
+
+def colours(kind: str, values) -> dict:
+    """``{value: colour(kind, value)}``."""
+    return {v: colour(kind, v) for v in values}
+
+
+def tag(artists, kind: str, value) -> None:
+    """Mark artists as drawing category ``value`` of ``kind`` (``gid = "kind=value"``),
+    so tests can check that a category has one colour across figures."""
+    if not isinstance(artists, (list, tuple)):
+        artists = [artists]
+    for a in artists:
+        a.set_gid(f"{kind}={value}")
+
+
+def human(name) -> str:
+    """A code name as a reader should see it (``text_status`` → ``text status``)."""
+    name = str(name)
+    return HUMAN.get(name, name.replace("_", " "))
+
+
+def wrap_visual(text: str, width: int) -> str:
+    """``textwrap.fill`` by visual width: a CJK character counts as two Latin ones."""
+    import textwrap
+
+    def visual(line):
+        return len(line) + sum(1 for ch in line if "\u3400" <= ch <= "\u9fff")
+
+    w = width
+    while True:
+        out = textwrap.fill(text, w, break_on_hyphens=False)
+        if w <= 10 or all(visual(line) <= width for line in out.split("\n")):
+            return out
+        w -= 4
+
+
+def caption(fig, lines, *, fontsize: float = 6.0) -> None:
+    """Write ``lines`` under the axes, inside the page, wrapped to the figure width.
+
+    The figure must use the constrained layout: its area is shrunk to leave room.
+    """
+    import textwrap
+
+    width_in, height_in = fig.get_size_inches()
+    # about 0.52 em per Latin character; a CJK character is a full em (counts twice)
+    chars = max(30, int((width_in - 0.1) * 72 / (fontsize * 0.52)))
+    text = "\n".join(wrap_visual(str(x), chars) for x in lines if x)
+    n = text.count("\n") + 1
+    frac = min(0.45, (n * fontsize * 1.3 + 4) / 72 / height_in)
+    fig.text(0.01, 0.004, text, ha="left", va="bottom", fontsize=fontsize, color="#333333",
+             linespacing=1.2)
+    engine = fig.get_layout_engine()
+    if engine is None or not hasattr(engine, "set"):
+        raise ValueError("caption() needs a figure with layout='constrained'")
+    engine.set(rect=(0, frac, 1, 1 - frac))
 
 
 def source_font_path() -> Path:
@@ -87,13 +204,22 @@ def setup_style() -> str:
         "svg.hashsalt": "pingan-themes",
         "figure.dpi": 100,
         "savefig.dpi": 300,
-        "savefig.bbox": "tight",
-        "font.size": 9,
-        "axes.titlesize": 10,
-        "axes.labelsize": 9,
-        "xtick.labelsize": 8,
-        "ytick.labelsize": 8,
-        "legend.fontsize": 8,
+        # Figures are drawn at their print size: saved as drawn (no tight crop), so
+        # the file has the named width and a point in the file is a point on paper.
+        "savefig.bbox": None,
+        "figure.constrained_layout.use": True,
+        "font.size": 7,
+        "axes.titlesize": 7.5,
+        "axes.labelsize": 7,
+        "xtick.labelsize": 6.5,
+        "ytick.labelsize": 6.5,
+        "legend.fontsize": 6.5,
+        "legend.title_fontsize": 6.5,
+        "figure.titlesize": 8,
+        "figure.labelsize": 7,
+        "axes.linewidth": 0.6,
+        "xtick.major.width": 0.6,
+        "ytick.major.width": 0.6,
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
@@ -117,14 +243,30 @@ def _check_glyphs(caught: list[warnings.WarningMessage], where: str) -> None:
         raise MissingGlyphError(f"{where}: " + "; ".join(sorted(set(missing))))
 
 
+def _check_overflow(fig, where: str) -> None:
+    """Refuse a figure whose drawn content leaves its page (it would be cut off)."""
+    fig.canvas.draw()
+    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    w, h = fig.get_size_inches()
+    out = max(-box.x0, -box.y0, box.x1 - w, box.y1 - h)
+    if out > OVERFLOW_TOLERANCE:
+        raise FigureOverflowError(
+            f"{where}: content reaches {out:.2f} in outside the {w:.2f} x {h:.2f} in page "
+            f"(drawn extent x {box.x0:.2f}..{box.x1:.2f}, y {box.y0:.2f}..{box.y1:.2f})")
+
+
 def save(fig, path: str | Path, formats: tuple[str, ...] = ("png", "pdf"),
          dpi: int = 300) -> list[Path]:
     """Save ``fig`` as ``path.<fmt>`` for each format and close it.
+
+    The page is the figure's size (:func:`figsize`): nothing is cropped or grown.
 
     Raises
     ------
     MissingGlyphError
         If matplotlib reports a character the font cannot render.
+    FigureOverflowError
+        If drawn content reaches outside the page.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -132,6 +274,7 @@ def save(fig, path: str | Path, formats: tuple[str, ...] = ("png", "pdf"),
     # Font embedding, tight bounding box and dpi are read when the file is written,
     # so saving applies the project style whatever the caller's rcParams are.
     with style():
+        _check_overflow(fig, str(path))
         for fmt in formats:
             out = path.with_suffix(f".{fmt}")
             with warnings.catch_warnings(record=True) as caught:

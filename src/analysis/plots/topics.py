@@ -13,9 +13,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .style import PALETTE, setup_style
+from .labels import register, term
+from .style import caption, colour, figsize, human, setup_style
 
-__all__ = ["draw_article_heatmap", "draw_k_diagnostics", "draw_top_words"]
+__all__ = ["draw_article_heatmap", "draw_article_heatmaps", "draw_k_diagnostics",
+           "draw_top_words"]
 
 SECTION_ORDER = ["party_committees", "political_legal_organs", "other_units"]
 TIER_ORDER = ["national", "province", "city", "county", "grassroots"]
@@ -23,16 +25,27 @@ _SECTION_SHORT = {"party_committees": "党委", "political_legal_organs": "政�
                   "other_units": "其他"}
 _K_PANELS = [("npmi", "NPMI coherence (higher better)"),
              ("umass", "UMass coherence (higher better)"),
-             ("exclusivity", "Exclusivity (stm, FREX w=0.7)"),
+             ("exclusivity", "Exclusivity (stm, FREX w = 0.7)"),
              ("stability", "Stability across seeds: matched topics,\n"
                            "centred cosine (0 = chance, 1 = identical)"),
-             ("heldout_perplexity", "Held-out perplexity, gensim bound (lower better;\n"
-                                    "known to grow with K on short texts)"),
-             ("cv", "c_v — flagged: its authors no longer\nrecommend it; for comparison only")]
+             ("heldout_perplexity", "Held-out perplexity, gensim bound\n(lower better; "
+                                    "grows with K on short texts)"),
+             ("cv", "c_v (flagged: its authors no longer\nrecommend it; comparison only)")]
+#: Rows of a heatmap page: 6 pt labels, a page at most MAX_HEIGHT tall.
+_ROW_IN = 0.105
+_HEAT_OVERHEAD_IN = 2.2
+
+
+def _register_topic_labels(labels: pd.DataFrame) -> None:
+    """Curated topic labels carry their own gloss (``data/topic_labels.toml``)."""
+    if "gloss" in labels.columns:
+        register(dict(zip(labels["label"].astype(str), labels["gloss"].astype(str))))
 
 
 def draw_k_diagnostics(k_table: pd.DataFrame, *, chosen_k: int, evidence: str) -> plt.Figure:
     """Coherence, exclusivity, held-out perplexity and stability against K (±1 sd).
+
+    K is drawn on a numeric axis: unevenly sampled K values keep their spacing.
 
     Parameters
     ----------
@@ -43,24 +56,28 @@ def draw_k_diagnostics(k_table: pd.DataFrame, *, chosen_k: int, evidence: str) -
     evidence : str
         Caption line on the text the models stand on.
     """
+    from matplotlib.ticker import MultipleLocator
+
     panels = [p for p in _K_PANELS if f"{p[0]}_mean" in k_table.columns]
     n_seeds = int(k_table["n_seeds"].iloc[0])
     setup_style()  # also in force when the stage saves the figure
-    fig, axes = plt.subplots(2, 3, figsize=(9.5, 5.6), sharex=True)
+    fig, axes = plt.subplots(2, 3, figsize=figsize("double", 4.6), sharex=True)
+    ks = k_table["k"].astype(int).to_numpy()
     for ax, (m, title) in zip(axes.flat, panels):
-        ax.errorbar(k_table["k"], k_table[f"{m}_mean"], yerr=k_table[f"{m}_sd"],
-                    marker="o", ms=3.5, capsize=2.5, lw=1.2,
-                    color=PALETTE[4 if m == "cv" else 0])
-        ax.axvline(chosen_k, color=PALETTE[3], ls="--", lw=1)
-        ax.set_title(title, fontsize=8.5)
-        ax.set_xticks(k_table["k"])
+        ax.errorbar(ks, k_table[f"{m}_mean"], yerr=k_table[f"{m}_sd"],
+                    marker="o", ms=3, capsize=2, lw=1, color=colour("topic", 8 if m == "cv" else 0))
+        ax.axvline(chosen_k, color=colour("topic", 6), ls="--", lw=0.8)
+        ax.set_title(title, fontsize=6.5, loc="left")
+        ax.set_xticks(ks)
+        ax.xaxis.set_minor_locator(MultipleLocator(1))
+        ax.tick_params(axis="x", labelsize=6)
     for ax in axes.flat[len(panels):]:
         ax.axis("off")
     for ax in axes[-1]:
-        ax.set_xlabel("K (number of topics)")
+        ax.set_xlabel("K (number of topics; axis to scale)")
     fig.suptitle(f"Choosing K for LDA on body paragraphs: mean ± sd over {n_seeds} seeds; "
-                 f"dashed line: chosen K = {chosen_k}\n{evidence}", fontsize=9.5)
-    fig.tight_layout()
+                 f"dashed line: chosen K = {chosen_k}", x=0.01, ha="left")
+    caption(fig, [evidence])
     return fig
 
 
@@ -81,9 +98,12 @@ def draw_top_words(terms: pd.DataFrame, labels: pd.DataFrame, *, evidence: str) 
     k = len(topics)
     ncol = 4 if k > 6 else 3
     nrow = int(np.ceil(k / ncol))
+    _register_topic_labels(labels)
     lab = labels.set_index("topic")
+    n_words = int(prob.groupby("topic").size().max())
     setup_style()  # also in force when the stage saves the figure
-    fig, axes = plt.subplots(nrow, ncol, figsize=(2.6 * ncol, 2.9 * nrow))
+    fig, axes = plt.subplots(nrow, ncol, figsize=figsize(
+        "double", min(9.0, nrow * (0.12 * n_words + 0.7) + 0.7)))
     for i, ax in enumerate(np.atleast_1d(axes).flat):
         if i >= k:
             ax.axis("off")
@@ -91,16 +111,17 @@ def draw_top_words(terms: pd.DataFrame, labels: pd.DataFrame, *, evidence: str) 
         t = topics[i]
         words = prob[prob["topic"] == t]
         n = len(words)
-        ax.barh(range(n), words["prob"].to_numpy(dtype=float), color=PALETTE[t % 6])
-        ax.set_yticks(range(n), words["term"].tolist())
+        ax.barh(range(n), words["prob"].to_numpy(dtype=float), color=colour("topic", t))
+        ax.set_yticks(range(n), [term(w) for w in words["term"]], fontsize=6)
         ax.invert_yaxis()
-        ax.tick_params(axis="x", labelsize=6.5)
-        gloss = textwrap.fill(str(lab.loc[t, "gloss"]), 34)
-        ax.set_title(f"T{t} {lab.loc[t, 'label']}\n{gloss}", fontsize=8)
-    fig.supxlabel("word probability in topic", fontsize=8)
-    fig.suptitle("Top words per topic (probability); LDA on body paragraphs\n"
-                 f"{evidence}", fontsize=9.5)
-    fig.tight_layout()
+        ax.tick_params(axis="x", labelsize=6)
+        name = "\n".join(textwrap.fill(line, 22, break_on_hyphens=False)
+                         for line in term(str(lab.loc[t, "label"]), "\n").split("\n"))
+        ax.set_title(f"T{t} {name}", fontsize=6.5, loc="left")
+    fig.supxlabel("word probability in topic")
+    fig.suptitle("Top words per topic (probability); LDA on body paragraphs", x=0.01,
+                 ha="left")
+    caption(fig, [evidence])
     return fig
 
 
@@ -116,29 +137,25 @@ def _order_articles(at: pd.DataFrame) -> pd.DataFrame:
 
 
 def _row_names(p: pd.DataFrame) -> list[str]:
-    """'12 乐昌市主动创稳推动平安建… [党委/county]': id, TOC title (cut), section, tier."""
+    """'12 党委 party committees · county': article id, section, tier."""
     names = []
     for r in p.itertuples():
-        title = r.title if len(r.title) <= 12 else r.title[:12] + "…"
-        group = _SECTION_SHORT.get(r.section, r.section)
+        short = _SECTION_SHORT.get(r.section)
+        group = term(short) if short else human(r.section)
         if "tier" in p.columns:
-            group += "/" + (r.tier if isinstance(r.tier, str) else "?")
-        names.append(f"{r.article_id} {title} [{group}]")
+            group += " · " + (r.tier if isinstance(r.tier, str) else "no tier")
+        names.append(f"{r.article_id} {group}")
     return names
 
 
-def _heatmap_panel(ax, p: pd.DataFrame, cols: list[str], xt: list[str], *, top: bool,
-                   title: str):
+def _heatmap_panel(ax, p: pd.DataFrame, cols: list[str], xt: list[str], *, title: str):
     im = ax.imshow(p[cols].to_numpy(dtype=float), aspect="auto", vmin=0, vmax=1,
                    cmap="viridis", interpolation="nearest")
-    ax.set_yticks(range(len(p)), _row_names(p), fontsize=5.5)
-    if top:  # column labels above the first of several panels
-        ax.xaxis.tick_top()
-        ax.set_xticks(range(len(cols)), xt, rotation=40, ha="left", fontsize=7)
-    else:
-        ax.set_xticks(range(len(cols)), xt, rotation=40, ha="right", fontsize=7)
+    ax.set_yticks(range(len(p)), _row_names(p), fontsize=6)
+    ax.xaxis.tick_top()
+    ax.set_xticks(range(len(cols)), xt, fontsize=6)
     ax.spines[:].set_visible(False)
-    ax.set_title(title, fontsize=8, loc="left")
+    ax.set_title(textwrap.fill(title, 55), fontsize=7, loc="left")
     # Section boundaries as lines
     sec = p["section"].to_numpy()
     for i in np.flatnonzero(sec[1:] != sec[:-1]):
@@ -146,12 +163,39 @@ def _heatmap_panel(ax, p: pd.DataFrame, cols: list[str], xt: list[str], *, top: 
     return im
 
 
-def draw_article_heatmap(article_topics: pd.DataFrame, labels: pd.DataFrame, *,
-                         evidence: Mapping[str, str]) -> plt.Figure:
-    """Article × topic prevalence, text-level and title-level rows in separate panels.
+def draw_article_heatmap(part: pd.DataFrame, labels: pd.DataFrame, *, title: str,
+                         note: str) -> plt.Figure:
+    """One page of the article × topic heatmap (rows already ordered).
+
+    Parameters
+    ----------
+    part : DataFrame
+        Rows of :func:`analysis.topics.article_topics`' table for this page.
+    labels : DataFrame
+        ``topic``, ``label`` (and ``gloss``).
+    title, note : str
+        Panel title and caption (evidence line and row order).
+    """
+    cols = [c for c in part.columns if c.startswith("topic_")]
+    _register_topic_labels(labels)
+    lab = labels.set_index("topic")
+    xt = [f"T{i}" for i in range(len(cols))]
+    key = [f"T{i} = {term(str(lab.loc[i, 'label']))}" for i in range(len(cols))]
+    setup_style()  # also in force when the stage saves the figure
+    height = min(9.0, _HEAT_OVERHEAD_IN + _ROW_IN * len(part) + 0.1 * len(cols))
+    fig, ax = plt.subplots(figsize=figsize("onehalf", height))
+    im = _heatmap_panel(ax, part, cols, xt, title=title)
+    fig.colorbar(im, ax=ax, shrink=min(1.0, 3.0 / height), label="topic prevalence")
+    caption(fig, ["; ".join(key), note])
+    return fig
+
+
+def draw_article_heatmaps(article_topics: pd.DataFrame, labels: pd.DataFrame, *,
+                          evidence: Mapping[str, str]) -> dict[str, plt.Figure]:
+    """Article × topic prevalence: text-level and title-level rows on separate pages.
 
     Rows are ordered by section, then tier when the ``tier`` column is present,
-    then article_id.
+    then article_id; a level with more rows than a page holds is split.
 
     Parameters
     ----------
@@ -160,27 +204,29 @@ def draw_article_heatmap(article_topics: pd.DataFrame, labels: pd.DataFrame, *,
     labels : DataFrame
         ``topic``, ``label``.
     evidence : mapping
-        Caption line of each panel, by evidence level (``"text"``, ``"title"``).
+        Caption line of each level (``"text"``, ``"title"``).
+
+    Returns
+    -------
+    dict
+        File stem -> Figure: ``article_topic_heatmap`` (text level),
+        ``article_topic_heatmap_titles`` (title level), ``…_2`` for further pages.
     """
-    cols = [c for c in article_topics.columns if c.startswith("topic_")]
-    lab = labels.set_index("topic")
-    xt = [f"T{i} {lab.loc[i, 'label']}" for i in range(len(cols))]
-    parts = [(ev, _order_articles(article_topics[article_topics["evidence"] == ev]))
-             for ev in ("text", "title")]
-    parts = [(ev, p) for ev, p in parts if len(p)]
-    heights = [len(p) for _, p in parts]
+    n_cols = sum(c.startswith("topic_") for c in article_topics.columns)
+    per_page = int((9.0 - _HEAT_OVERHEAD_IN - 0.1 * n_cols) / _ROW_IN)
     what = {"text": "token-weighted mean over body paragraphs",
             "title": "inferred from the title alone"}
-    setup_style()  # also in force when the stage saves the figure
-    fig, axes = plt.subplots(len(parts), 1, figsize=(3.4 + 0.6 * len(cols),
-                             2.6 + 0.14 * sum(heights)), layout="constrained",
-                             gridspec_kw={"height_ratios": heights}, squeeze=False)
-    for i, (ax, (ev, p)) in enumerate(zip(axes[:, 0], parts)):
-        im = _heatmap_panel(ax, p, cols, xt, top=i == 0 and len(parts) > 1,
-                            title=f"{evidence[ev]}\n{what[ev]}")
-    fig.colorbar(im, ax=axes[:, 0].tolist(), shrink=0.5, label="topic prevalence")
-    order_note = ("section, tier, article_id" if "tier" in article_topics.columns
-                  else "section, article_id (tier not available)")
-    fig.suptitle(f"Article × topic prevalence (rows ordered by {order_note})",
-                 fontsize=9.5)
-    return fig
+    stems = {"text": "article_topic_heatmap", "title": "article_topic_heatmap_titles"}
+    order_note = ("Rows ordered by section, tier, article id." if "tier" in article_topics
+                  else "Rows ordered by section, article id (tier not available).")
+    out = {}
+    for ev in ("text", "title"):
+        p = _order_articles(article_topics[article_topics["evidence"] == ev])
+        pages = [p.iloc[i:i + per_page] for i in range(0, len(p), per_page)]
+        for j, part in enumerate(pages):
+            page = f" (page {j + 1} of {len(pages)})" if len(pages) > 1 else ""
+            stem = stems[ev] + (f"_{j + 1}" if j else "")
+            out[stem] = draw_article_heatmap(
+                part, labels, title=f"Article × topic prevalence, {ev}-level{page}: "
+                                    f"{what[ev]}", note=f"{order_note} {evidence[ev]}")
+    return out

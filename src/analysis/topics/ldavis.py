@@ -80,6 +80,8 @@ def ldavis_page(model: TopicModel, *, labels: pd.DataFrame | None = None, r: int
 <html lang="zh"><head><meta charset="utf-8"><title>LDA topics (pyLDAvis)</title>
 <style>{css}
 body {{font-family: sans-serif;}} .note {{font-size: 13px; max-width: 1100px;}}
+/* LDAvis clips large topic circles at the left edge of its plot: let them show. */
+#ldavis_topics {{padding-left: 90px;}} #ldavis_topics svg {{overflow: visible;}}
 .note table {{border-collapse: collapse;}} .note td, .note th {{border: 1px solid #ccc; padding: 2px 6px;}}
 </style>
 <script>{d3}</script>

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .. import io
 from ..evidence import Coverage, evidence_label
-from ..plots.topics import draw_article_heatmap, draw_k_diagnostics, draw_top_words
+from ..plots.topics import draw_article_heatmaps, draw_k_diagnostics, draw_top_words
 from .ldavis import ldavis_page
 from .results import TABLES, TopicResults, build
 
@@ -54,7 +54,7 @@ def figures(ctx: RunContext, res: TopicResults) -> dict[str, Figure]:
                                                    evidence=f"{ev['text']} {sweep}."),
         "topic_top_words": draw_top_words(res.terms, res.labels,
                                           evidence=f"{ev['text']} {reported}."),
-        "article_topic_heatmap": draw_article_heatmap(
+        **draw_article_heatmaps(
             res.article_topics, res.labels,
             evidence={level: f"{line} {reported}." for level, line in ev.items()}),
     }
@@ -64,7 +64,8 @@ def write(ctx: RunContext) -> list[Path]:
     """Write the stage's tables, figures and pyLDAvis page; return their paths.
 
     Tables (``results/``): see :data:`analysis.topics.results.TABLES`. Figures:
-    ``topics_k_diagnostics``, ``topic_top_words``, ``article_topic_heatmap`` in the
+    ``topics_k_diagnostics``, ``topic_top_words``, ``article_topic_heatmap`` (text level)
+    and ``article_topic_heatmap_titles`` (title level) in the
     ``[figures]`` formats, and ``topics_ldavis.html``.
     """
     return write_results(ctx, prepare(ctx))
