@@ -247,7 +247,7 @@ def test_variables_and_tables_compile_with_pdflatex(run, tmp_path):
     doc = tmp_path / "paper.tex"
     doc.write_text("\\documentclass{article}\n\\usepackage{booktabs}\n"
                    f"\\input{{{results / 'variables.tex'}}}\n\\begin{{document}}\n"
-                   "Articles: \\paCorpusArticles; K = \\paTopicsK; NPMI \\paTopicsNpmiMean.\n"
+                   "Articles: \\paCorpusArticles; K = \\paTopicsK; NPMI \\paTopicsReportedNpmiWindowMean.\n"
                    f"{body}\n\\end{{document}}\n", encoding="utf-8")
     res = subprocess.run([exe, "-interaction=nonstopmode", "-halt-on-error", doc.name],
                          cwd=tmp_path, capture_output=True, text=True)

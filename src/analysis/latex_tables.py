@@ -81,7 +81,8 @@ def _prevalence(path: Path) -> tuple[str, str] | None:
             row[_cell(g)] = _num(r["estimate"], 2) + ci
         rows.append(row)
     cap = (f"Mean topic prevalence per article by {by.replace('_', ' ')} (text level), "
-           "95% cluster-bootstrap interval; no interval: too few articles.")
+           "with 95% bootstrap-t intervals over articles and model refits; no interval: "
+           "too few units, or simulated coverage below 93% at that n.")
     return f"prevalence_{by}", _latex(pd.DataFrame(rows), cap, f"prevalence-{by}",
                                       "l" + "r" * len(groups))
 
@@ -89,7 +90,7 @@ def _prevalence(path: Path) -> tuple[str, str] | None:
 def _keyness(path: Path, glossary: dict) -> tuple[str, str] | None:
     by = re.fullmatch(r"keyness_by_(.+)\.csv", path.name).group(1)
     kw = pd.read_csv(path, keep_default_na=False, na_values=[""])
-    over = kw[kw["significant"].astype(str).eq("True") & (kw["direction"] == "over")]
+    over = kw[kw["key"].astype(str).eq("True") & (kw["direction"] == "over")]
     if over.empty:
         return None
     rows, missing = [], []
@@ -97,8 +98,9 @@ def _keyness(path: Path, glossary: dict) -> tuple[str, str] | None:
         for r in grp.sort_values("g2", ascending=False).head(_TOP_KEYNESS).itertuples():
             rows.append({"Group": _cell(g), "Term (gloss)": _gloss(r.term, glossary, missing),
                          "G2": _num(r.g2, 1), "log2 ratio": _num(r.log_ratio, 2)})
-    cap = (f"Top {_TOP_KEYNESS} over-used terms per {by.replace('_', ' ')} group (text "
-           "level; G2 vs the other groups, Benjamini-Hochberg q < 0.05)")
+    cap = (f"Top {_TOP_KEYNESS} key terms per {by.replace('_', ' ')} group (text level; "
+           "G2 vs the other groups and an article-level permutation test, both "
+           "Benjamini-Hochberg q < 0.05; in at least 2 articles)")
     cap += f"; {len(missing)} unglossed." if missing else "."
     return f"keyness_{by}", _latex(pd.DataFrame(rows), cap, f"keyness-{by}", "llrr")
 

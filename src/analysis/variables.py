@@ -127,16 +127,33 @@ def _topics_vars(results: Path) -> list[Var]:
            Var("topics_k_min", fmt(int(table["k"].min())), "topics", "K sweep"),
            Var("topics_k_max", fmt(int(table["k"].max())), "topics", "K sweep"),
            Var("topics_seeds", fmt(int(row["n_seeds"])), "seeds", "refits per K")]
+    # The sweep's models (held-out split, k_seeds), not the reported model: named so.
     for measure, digits in [("npmi", 3), ("umass", 2), ("stability", 3), ("exclusivity", 2)]:
         for stat in ("mean", "sd"):
-            out.append(Var(f"topics_{measure}_{stat}", fmt(float(row[f"{measure}_{stat}"]),
-                                                            digits), "", f"at the chosen K"))
+            out.append(Var(f"topics_sweep_{measure}_{stat}",
+                           fmt(float(row[f"{measure}_{stat}"]), digits), "",
+                           "K sweep models at the chosen K, over seeds"))
     paragraphs = pd.read_csv(results / "paragraph_topics.csv")
     out += [Var("topics_documents", fmt(len(paragraphs)), "paragraphs"),
             Var("topics_model_tokens", fmt(int(paragraphs["n_tokens"].sum())), "tokens",
                 "tokens of the LDA documents after the dictionary filter")]
     stab = pd.read_csv(results / "topic_stability.csv")
     labels = pd.read_csv(results / "topic_labels.csv").set_index("topic")
+    out.append(Var("topics_refits", fmt(int(stab["n_refits"].iloc[0])), "refits",
+                   "refits of the reported model with other seeds"))
+    coh = pd.read_csv(results / "topic_coherence.csv")
+    window = int(coh["window_tokens"].iloc[0])
+    out += [Var("topics_reported_npmi_window_mean", fmt(float(coh["npmi_window"].mean()), 3),
+                "NPMI", f"reported model, mean over topics, {window}-token window"),
+            Var("topics_reported_npmi_paragraph_mean",
+                fmt(float(coh["npmi_paragraph"].mean()), 3), "NPMI",
+                "reported model, mean over topics, paragraph window")]
+    for r in coh.itertuples():
+        lid = number_word(int(labels.loc[r.topic, "label_id"]))
+        out += [Var(f"topic_label_{lid.lower()}_npmi_window", fmt(float(r.npmi_window), 3),
+                    "NPMI", f"reported model, {window}-token window"),
+                Var(f"topic_label_{lid.lower()}_npmi_paragraph", fmt(float(r.npmi_paragraph), 3),
+                    "NPMI", "reported model, paragraph window")]
     for r in stab.itertuples():
         lid = number_word(int(labels.loc[r.topic, "label_id"]))
         out += [Var(f"topic_label_{lid.lower()}_stability", fmt(float(r.stability_mean), 3),
@@ -179,7 +196,7 @@ def _snake(camel: str) -> str:
 
 
 def _compare_vars(results: Path) -> list[Var]:
-    # compare.key_differences names its numbers; kept as they come until compare's rewrite.
+    # compare.key_differences names each number by item (topic label id, actor, pattern).
     from .compare import read_key_differences
 
     return [Var(_snake(k), v.replace("_", " "), "", "compare_key_differences.csv")
