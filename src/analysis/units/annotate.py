@@ -36,34 +36,51 @@ def _body(text) -> str | None:
 
 def annotate(articles: pd.DataFrame, overrides: pd.DataFrame | None = None, *,
              gazetteer: Gazetteer, max_gap: int = UnitsParams.max_gap,
-             campaign_words: tuple[str, ...] = UnitsParams.campaign_words) -> pd.DataFrame:
+             campaign_words: tuple[str, ...] = UnitsParams.campaign_words,
+             classify: str = UnitsParams.classify) -> pd.DataFrame:
     """Add the unit columns to an article table, then apply curated overrides.
 
     Parameters
     ----------
     articles : DataFrame
         With ``article_id``, ``title`` and ``text`` (empty for title-only entries).
+        A codebook column it already has (a corpus's own ``unit_type``, ``tier`` …)
+        is kept as given, with source ``corpus``.
     overrides : DataFrame, optional
         From :func:`~analysis.units.overrides.load_overrides`.
     gazetteer, max_gap, campaign_words
         As in :func:`~analysis.units.classify.classify_unit`.
+    classify : {"titles", "none"}
+        Read the other codebook columns from titles (and bodies), or leave them missing.
 
     Returns
     -------
     DataFrame
         A copy with ``unit_type``, ``admin_level``, ``tier``, ``province``,
         ``place``, ``unit_note``, ``override_reason`` and ``<field>_source``
-        (``rule`` | ``body`` | ``override``) for each field.
+        (``rule`` | ``body`` | ``corpus`` | ``override``) for each field.
     """
     out = articles.copy()
-    infos = [classify_unit(t, _body(x), gazetteer=gazetteer, max_gap=max_gap,
-                           campaign_words=campaign_words)
-             for t, x in zip(out["title"], out["text"])]
+    own = [f for f in FIELDS if f in articles.columns]
+    if classify == "titles":
+        infos = [classify_unit(t, _body(x), gazetteer=gazetteer, max_gap=max_gap,
+                               campaign_words=campaign_words)
+                 for t, x in zip(out["title"], out["text"])]
+    elif classify == "none":
+        infos = None
+    else:
+        raise ValueError(f"classify must be 'titles' or 'none', not {classify!r}")
     for f in FIELDS:
-        out[f] = [getattr(i, f) for i in infos]
-    out["unit_note"] = [i.note for i in infos]
+        if f in own:
+            out[f] = [v if isinstance(v, str) and v else None for v in articles[f]]
+        else:
+            out[f] = [getattr(i, f) for i in infos] if infos else None
+    out["unit_note"] = [i.note for i in infos] if infos else None
     for f in FIELDS:
-        out[f"{f}_source"] = [getattr(i, f"{f}_source") for i in infos]
+        if f in own:
+            out[f"{f}_source"] = [None if v is None else "corpus" for v in out[f]]
+        else:
+            out[f"{f}_source"] = [getattr(i, f"{f}_source") for i in infos] if infos else None
     out["override_reason"] = None
     if overrides is not None and len(overrides):
         out = apply_overrides(out, overrides)
@@ -88,10 +105,11 @@ def annotate_corpus(corpus, p: UnitsParams, *, root: Path):
         A copy whose ``articles`` carry the unit columns.
     """
     gazetteer = load_gazetteer(resolve(p.gazetteer, root))
-    overrides = (load_overrides(resolve(p.overrides, root), corpus.articles, gazetteer=gazetteer)
+    overrides = (load_overrides(resolve(p.overrides, root), corpus.articles, gazetteer=gazetteer,
+                                corpus_sha256=corpus.sha256)
                  if p.overrides else None)
     articles = annotate(corpus.articles, overrides, gazetteer=gazetteer, max_gap=p.max_gap,
-                        campaign_words=p.campaign_words)
+                        campaign_words=p.campaign_words, classify=p.classify)
     return dataclasses.replace(corpus, articles=articles)
 
 
