@@ -58,6 +58,6 @@ def warn_if_other_corpus(path: str | Path, sha256: str, what: str) -> bool:
     if recorded is None or recorded == sha256.lower():
         return False
     warnings.warn(f"{path}: the {what} were made for corpus {recorded[:12]}…, this corpus is "
-                  f"{sha256[:12]}…; only what still matches this corpus is used",
+                  f"{sha256[:12]}…; read them against this corpus before relying on them",
                   CurationWarning, stacklevel=2)
     return True
