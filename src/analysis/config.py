@@ -318,6 +318,9 @@ class BenchParams:
     iterations: int = 50
     random_state: int = 20240909
     max_rss_gb: float = 2.0
+    realtext_chars: int = 3_000_000
+    realtext_docs: int = 350
+    realtext_reduced: bool = True
 
 
 @dataclass(frozen=True)
