@@ -236,7 +236,8 @@ def test_an_empty_body_is_title_only_and_the_unlisted_columns_are_reported(tmp_p
     path = tmp_path / "t.csv"
     table.to_csv(path, index=False)
     p = dataclasses.replace(MAP, metadata=("jurisdiction",))
-    with pytest.warns(CorpusWarning, match=r"\['province', 'quarter', 'doc'\]|not kept"):
+    with pytest.warns(CorpusWarning, match=r"column\(s\) \['doc', 'province', 'quarter'\] are "
+                                           r"not in \[corpus\] metadata"):
         c = load_compilation(path, columns=p)
     assert c.articles["text_status"].tolist() == ["full", "full", "title_only", "full"]
     assert "doc" not in c.articles.columns and "jurisdiction" in c.articles.columns
