@@ -28,7 +28,7 @@ from analysis.curation import CurationWarning, recorded_corpus
 from analysis.gazetteer import load_gazetteer
 from analysis.topics.choose import AUTO_K_RULE, choose_k
 from analysis.topics.labels import LabelWarning
-from analysis.units.overrides import OVERRIDE_COLUMNS, load_overrides
+from analysis.units.overrides import OVERRIDE_COLUMNS, OverrideError, load_overrides
 
 DATA = Path(__file__).parent / "data"
 COMPLETE = DATA / "complete_compilation.txt"
@@ -342,3 +342,16 @@ def test_auto_k_rule_breaks_ties_by_stability_then_smaller_k():
     assert k == 6
     assert choice.set_index("k")["rank"].to_dict() == {4: 4, 5: 3, 6: 1, 7: 2}
     assert choice["chosen"].sum() == 1 and (choice["rule"] == AUTO_K_RULE).all()
+
+
+def test_a_corpus_own_unit_column_must_hold_codebook_values(tmp_path, params):
+    table = _mini_table()
+    table["tier"] = ["city", "county", "prefecture-level", "city"]   # not a tier of the codebook
+    path = tmp_path / "t.csv"
+    table.to_csv(path, index=False)
+    p = params.replace({**{k: v for k, v in _example_overrides().items()
+                           if k.startswith(("corpus.", "units."))},
+                        "corpus.raw": str(path), "corpus.metadata": ["tier"]})
+    with pytest.raises(OverrideError, match=r"article 3: the corpus's own column tier "
+                                            r"'prefecture-level' is not a codebook value"):
+        RunContext(p, tmp_path).articles

@@ -17,7 +17,7 @@ from ..config import UnitsParams, resolve
 from ..gazetteer import Gazetteer, load_gazetteer
 from .classify import classify_unit
 from .codebook import FIELDS
-from .overrides import apply_overrides, load_overrides
+from .overrides import OverrideError, apply_overrides, check_value, load_overrides
 
 __all__ = ["METADATA_COLUMNS", "REPORT_COLUMNS", "agreement", "annotate", "annotate_corpus",
            "metadata_table", "override_report"]
@@ -32,6 +32,15 @@ REPORT_COLUMNS = ["article_id", "title", "field", "classifier", "curated", "chan
 
 def _body(text) -> str | None:
     return text if isinstance(text, str) else None
+
+
+def _check_own(articles: pd.DataFrame, field: str, gazetteer: Gazetteer) -> None:
+    """A corpus's own codebook column must hold codebook values (place is free text)."""
+    for aid, value in zip(articles["article_id"], articles[field]):
+        problem = value is not None and check_value(field, value, gazetteer.provinces)
+        if problem:
+            raise OverrideError(f"article {aid}: the corpus's own column {problem}; "
+                                "rename the column to keep it as plain metadata")
 
 
 def annotate(articles: pd.DataFrame, overrides: pd.DataFrame | None = None, *,
@@ -73,6 +82,7 @@ def annotate(articles: pd.DataFrame, overrides: pd.DataFrame | None = None, *,
     for f in FIELDS:
         if f in own:
             out[f] = [v if isinstance(v, str) and v else None for v in articles[f]]
+            _check_own(out, f, gazetteer)
         else:
             out[f] = [getattr(i, f) for i in infos] if infos else None
     out["unit_note"] = [i.note for i in infos] if infos else None

@@ -18,7 +18,8 @@ from ..curation import CurationWarning, recorded_corpus
 from ..gazetteer import Gazetteer
 from .codebook import ADMIN_LEVELS, FIELDS, TIER_OF, TIERS, UNIT_TYPES
 
-__all__ = ["MISSING", "OVERRIDE_COLUMNS", "OverrideError", "apply_overrides", "load_overrides"]
+__all__ = ["MISSING", "OVERRIDE_COLUMNS", "OverrideError", "apply_overrides", "check_value",
+           "load_overrides"]
 
 OVERRIDE_COLUMNS = ("article_id", "title", *FIELDS, "reason")
 #: Written in an override cell to set a value to missing (empty means "keep").
@@ -29,7 +30,8 @@ class OverrideError(ValueError):
     """An overrides file breaks the codebook; the message names file and line."""
 
 
-def _check_value(fieldname: str, value: str, provinces: frozenset) -> str | None:
+def check_value(fieldname: str, value: str, provinces: frozenset) -> str | None:
+    """Why ``value`` is not a codebook value of ``fieldname`` (None when it is)."""
     allowed = {"unit_type": UNIT_TYPES, "admin_level": ADMIN_LEVELS, "tier": TIERS,
                "province": tuple(sorted(provinces))}.get(fieldname)
     if allowed is not None and value not in allowed:
@@ -70,7 +72,7 @@ def _check_row(rec: dict, where: str, known: dict | None, seen: set[int],
         raise OverrideError(f"{where}: article {article_id} has no reason")
     for f in FIELDS:
         if rec[f] and rec[f] != MISSING:
-            problem = _check_value(f, rec[f], provinces)
+            problem = check_value(f, rec[f], provinces)
             if problem:
                 raise OverrideError(f"{where}: {problem}")
     if not any(rec[f] for f in FIELDS):
