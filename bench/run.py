@@ -8,6 +8,7 @@ measured in the same run. Prints a table and writes ``results/bench.json``
     bench/run.py                      # segmentation, parallel segmentation, select_k, reproduce
     bench/run.py --only segment       # one group (segment, parallel, select_k, reproduce)
     bench/run.py --scale 10,100       # scale mode: synthetic corpora of 10 and 100 MB
+    bench/run.py --realtext           # ~3M characters of rotated seed text through reproduce
 """
 
 from __future__ import annotations
@@ -154,6 +155,38 @@ def bench_scale(b: dict, sizes: list[float]) -> dict:
     return out
 
 
+def bench_realtext(b: dict) -> dict:
+    """Every stage of reproduce on the rotated real-text table corpus (bench/realtext.py),
+    each in its own measured process, into one output root."""
+    import realtext
+    from analysis.stages import STAGES
+
+    work = ROOT / b["scale_dir"] / "realtext"
+    corpus, out = work / "corpus.csv", work / "out"
+    shutil.rmtree(out, ignore_errors=True)
+    size = realtext.build_corpus(corpus, chars=b["realtext_chars"], docs=b["realtext_docs"])
+    _say(f"  realtext: {size['docs']} documents, {size['chars']} characters, "
+         f"{size['paragraphs']} paragraphs (rotated seed paragraphs)")
+    stages = {}
+    for st in STAGES:
+        _say(f"  realtext: {st.name} …")
+        run = _task("realtext_stage", stage=st.name, corpus=str(corpus), out=str(out),
+                    reduced=b["realtext_reduced"])
+        stages[st.name] = {"stage_s": (run["result"] or {}).get("seconds"),
+                           "process_s": run["seconds"], "cpu_s": run.get("cpu_seconds"),
+                           "peak_tree_rss_mb": run["peak_tree_rss_mb"],
+                           "peak_tree_pss_mb": run.get("peak_tree_pss_mb"),
+                           "max_rss_mb": run["max_rss_mb"], "ok": run["returncode"] == 0}
+        if run["returncode"] != 0:
+            break
+    peak = max(max(v["peak_tree_rss_mb"], v["max_rss_mb"]) for v in stages.values())
+    return {"corpus": size, "reduced_profile": b["realtext_reduced"], "stages": stages,
+            "total_process_s": sum(v["process_s"] for v in stages.values()),
+            "peak_rss_mb": peak, "max_rss_gb_target": b["max_rss_gb"],
+            "under_rss_target": peak / 1024 < b["max_rss_gb"],
+            "ok": len(stages) == len(STAGES) and all(v["ok"] for v in stages.values())}
+
+
 # ----------------------------------------------------------------- table
 def _row(what, value, baseline, ratio, rss):
     return f"{what:<50} {value:>14} {baseline:>14} {ratio:>9} {rss:>10}"
@@ -214,6 +247,15 @@ def print_table(res: dict) -> None:
         for name, v in p["ratios"].items():
             _say(_row(f"scale {name}", "", "", f"{v:.2f}", ""))
         _say(f"  (peak RSS of every run under {p['max_rss_gb_target']} GB: {p['under_rss_target']})")
+    if "realtext" in res:
+        p = res["realtext"]
+        _say(f"realtext: {p['corpus']['docs']} documents, {p['corpus']['chars']} characters "
+             f"(reduced profile: {p['reduced_profile']})")
+        for name, v in p["stages"].items():
+            _say(_row(f"realtext {name}: s in stage / process", f"{v['stage_s'] or float('nan'):.1f}",
+                      f"{v['process_s']:.1f}", "", f"{max(v['peak_tree_rss_mb'], v['max_rss_mb']):.0f}"))
+        _say(f"  (all stages ran: {p['ok']}; peak RSS under {p['max_rss_gb_target']} GB: "
+             f"{p['under_rss_target']}; total {p['total_process_s']:.0f} s)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--params", default=None, help="parameters file (default params.toml)")
     ap.add_argument("--only", default=None, help=f"comma list of {','.join(GROUPS)}")
     ap.add_argument("--scale", default=None, help="scale mode: sizes in MB, e.g. 10,100")
+    ap.add_argument("--realtext", action="store_true",
+                    help="every reproduce stage on ~3M characters of rotated seed text")
     ap.add_argument("--out", default=str(ROOT / "results" / "bench.json"))
     ap.add_argument("--task", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--kwargs", default="{}", help=argparse.SUPPRESS)
@@ -238,7 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     res: dict = {}
     t0 = time.perf_counter()
-    if args.scale:
+    if args.realtext:
+        res["realtext"] = bench_realtext(b)
+    elif args.scale:
         sizes = [float(x) for x in args.scale.split(",") if x.strip()]
         res["scale"] = bench_scale(b, sizes)
     else:

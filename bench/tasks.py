@@ -199,6 +199,13 @@ def scale(mb: float, b: dict, work_dir: str) -> dict:
             "joint_nnz": int(counts.joint.nnz), "backend": seg.backend_}
 
 
+def realtext_stage(stage: str, corpus: str, out: str, reduced: bool) -> dict:
+    """One reproduce stage on the rotated real-text corpus (``bench/realtext.py``)."""
+    import realtext
+
+    return realtext.stage(stage, corpus, out, reduced)
+
+
 TASKS = {"segment": segment, "segment_parallel": segment_parallel,
          "tokenize_parallel": tokenize_parallel, "select_k": select_k,
-         "scale": scale}
+         "scale": scale, "realtext_stage": realtext_stage}

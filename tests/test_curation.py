@@ -68,7 +68,8 @@ def test_userdict_frequencies_stay_minimal(lexicon_out):
 
 def test_every_lexicon_entry_has_a_recorded_source():
     entries = pd.read_csv(LEXICON_DIR / "entries.tsv", sep="\t", dtype=str, keep_default_na=False)
-    words = [ln.split()[0] for ln in (LEXICON_DIR / "userdict.txt").read_text("utf-8").splitlines()]
+    words = [ln.split()[0] for ln in (LEXICON_DIR / "userdict.txt").read_text("utf-8").splitlines()
+             if not ln.startswith("#")]
     assert words == entries["word"].tolist()
     assert (entries["source"].str.len() > 0).all()
     assert set(CORE) <= set(entries.loc[entries["core"] == "yes", "word"])

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.context import RunContext
+from analysis.curation import comment_line
 from analysis.io import write_csv
 from analysis.segment import Segmenter, occurrences_whole, read_wordlist
 from analysis.segment.rules import CJK
@@ -175,18 +176,20 @@ def calibrate_lexicon(entries: pd.DataFrame, texts: list[str], *, max_rounds: in
 
 
 def build_userdict(entries_path: str | os.PathLike, texts: list[str],
-                   userdict_path: str | os.PathLike) -> pd.DataFrame:
+                   userdict_path: str | os.PathLike, corpus_sha256: str) -> pd.DataFrame:
     """Calibrate the curated entries and write the jieba user dictionary.
 
     ``entries_path`` is the curated table (``data/lexicon/entries.tsv``:
     word, tag, core, source, false_matches, note). The dictionary is written
-    as ``word freq tag`` lines (UTF-8, LF, no BOM) in the table's order.
+    as ``word freq tag`` lines (UTF-8, LF, no BOM) in the table's order, under a
+    comment naming the corpus it was calibrated on (``analysis.curation``).
     """
     entries = pd.read_csv(entries_path, sep="\t", dtype=str, keep_default_na=False,
                           comment=None, encoding="utf-8-sig")
     entries["core"] = entries["core"].str.lower().isin(["yes", "true", "1"])
     cal = calibrate_lexicon(entries, texts)
     lines = [f"{w} {f} {t}" for w, f, t in zip(cal["word"], cal["freq"], cal["tag"])]
+    lines.insert(0, comment_line(corpus_sha256))
     Path(userdict_path).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return cal
 
@@ -211,7 +214,7 @@ def main(argv: list[str] | None = None) -> None:
     userdict = out / "userdict.txt" if args.out else ctx.input(p.lexicon)
     out.mkdir(parents=True, exist_ok=True)
     write_csv(cands, out / "candidates.csv")
-    cal = build_userdict(HERE / "entries.tsv", texts, userdict)
+    cal = build_userdict(HERE / "entries.tsv", texts, userdict, corpus.sha256)
     write_csv(cal, out / "calibration.csv")
     print(f"{len(cands)} candidates; {len(cal)} lexicon entries; "
           f"{int((cal['split_occurrences'] > 0).sum())} entries split somewhere")

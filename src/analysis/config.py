@@ -94,17 +94,47 @@ class ParamsError(ValueError):
 # --------------------------------------------------------------------- sections
 # Each field's comment lives in params.toml, next to the value a run uses.
 
+#: Columns of the data contract (corpus.model.ARTICLE_COLUMNS): a metadata column
+#: of a table corpus may not take one of these names.
+_CONTRACT = ("article_id", "section", "title", "body_title", "date", "byline", "page", "text",
+             "text_status", "duplicate_of", "n_paragraphs", "n_chars", "source_line")
+
+
 @dataclass(frozen=True)
 class CorpusParams:
     raw: str = "data/raw/pingan_fengqiao_compilation_2024.txt"
+    id: str = "article_id"
+    title: str = "title"
+    text: str = "text"
+    date: str = "date"
+    section: str = "section"
+    metadata: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        for key in ("title", "text"):
+            if not getattr(self, key):
+                raise ValueError(f"{key}: a table corpus needs a {key} column name")
+        named = [v for v in (self.id, self.title, self.text, self.date, self.section) if v]
+        if len(set(named)) != len(named):
+            raise ValueError(f"id, title, text, date, section: one column named twice ({named})")
+        if len(set(self.metadata)) != len(self.metadata):
+            raise ValueError(f"metadata: a column listed twice ({list(self.metadata)})")
+        clash = sorted((set(self.metadata) & set(named)) | (set(self.metadata) & set(_CONTRACT)))
+        if clash:
+            raise ValueError(f"metadata: {clash} are mapped or data-contract columns, not metadata")
 
 
 @dataclass(frozen=True)
 class UnitsParams:
+    classify: str = "titles"
     overrides: str = "data/metadata/overrides.csv"
     gazetteer: str = "data/gazetteer/divisions.csv"
     max_gap: int = 2
     campaign_words: tuple[str, ...] = ("平安", "法治", "智慧", "和谐", "美丽")
+
+    def __post_init__(self):
+        if self.classify not in ("titles", "none"):
+            raise ValueError(f"classify: {self.classify!r} is not 'titles' or 'none'")
 
 
 @dataclass(frozen=True)
@@ -132,7 +162,7 @@ class SegmentParams:
 @dataclass(frozen=True)
 class TopicsParams:
     include_headings: bool = False
-    num_topics: int = 5
+    num_topics: int | str = 5
     no_below: int = 5
     no_above: float = 0.5
     keep_n: int = 5000
@@ -160,6 +190,14 @@ class TopicsParams:
     labels: str = "data/topic_labels.toml"
     label_min_overlap: int = 6
     ldavis_R: int = 30
+
+    def __post_init__(self):
+        if isinstance(self.num_topics, str) and self.num_topics != "auto":
+            raise ValueError(f"num_topics: {self.num_topics!r} is neither a number nor 'auto'")
+        if isinstance(self.num_topics, int) and self.num_topics < 2:
+            raise ValueError(f"num_topics: {self.num_topics} < 2")
+        if self.num_topics == "auto" and not self.k_range:
+            raise ValueError("num_topics = 'auto' needs a non-empty k_range to choose from")
 
 
 @dataclass(frozen=True)
@@ -300,6 +338,9 @@ class BenchParams:
     coverage_ns: tuple[int, ...] = (3, 4, 5, 8, 10, 20)
     coverage_reps: int = 4000
     coverage_boot: int = 999
+    realtext_chars: int = 3_000_000
+    realtext_docs: int = 350
+    realtext_reduced: bool = True
 
 
 @dataclass(frozen=True)
@@ -428,7 +469,10 @@ def _build(cls: type, data: Any, section: str, source: str) -> Any:
         sub = f"{section}.{name}" if section else name
         kwargs[name] = (_build(tp, data[name], sub, source) if dataclasses.is_dataclass(tp)
                         else _coerce(data[name], tp, where))
-    return cls(**kwargs)
+    try:
+        return cls(**kwargs)
+    except ValueError as exc:  # a dataclass's own check (__post_init__): name the file
+        raise ParamsError(f"{source}: [{section}] {exc}") from None
 
 
 def build_section(cls: type, data: dict[str, Any], section: str, source: str) -> Any:

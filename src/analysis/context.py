@@ -88,7 +88,8 @@ class RunContext:
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", CorpusWarning)
-            corpus = load_compilation(self.input(self.params.corpus.raw), root=self.root)
+            corpus = load_compilation(self.input(self.params.corpus.raw), root=self.root,
+                                      columns=self.params.corpus)
         return annotate_corpus(corpus, self.params.units, root=self.root)
 
     @property

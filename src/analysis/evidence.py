@@ -14,6 +14,7 @@ import pandas as pd
 
 __all__ = [
     "COVERAGE_COLUMNS", "Contrast", "Coverage", "MISSING_GROUP", "NO_TEXT_STATUS", "NoTextError",
+    "RESERVED_GROUP_NAMES",
     "TEXT_STATUSES", "coverage", "coverage_labels", "evidence_label", "group_series",
     "has_text", "not_duplicate", "resolve_contrast",
 ]
@@ -24,6 +25,18 @@ MISSING_GROUP = "(missing)"
 NO_TEXT_STATUS = "no text: no text-level estimate"
 COVERAGE_COLUMNS = ["n_articles", "n_text", "n_full", "n_truncated", "n_title_only",
                     "n_duplicates", "n_chars", "n_tokens", "evidence"]
+#: Columns that group tables write beside the grouping column: a metadata column of
+#: one of these names could not be told apart from them, so it cannot be a group.
+RESERVED_GROUP_NAMES = frozenset(COVERAGE_COLUMNS) | {
+    "actor", "article_ids", "articles_a", "articles_b", "articles_mentioning",
+    "articles_with_formula", "by", "ci_excludes_zero", "ci_high", "ci_low", "correction",
+    "direction", "docs", "docs_rest", "estimate", "evidence_a", "evidence_b", "formula",
+    "freq", "freq_rest", "g2", "group_a", "group_b", "key", "keyness_group", "label",
+    "level", "log_ratio", "measure", "mentions", "n_a", "n_b", "n_docs", "n_docs_rest",
+    "n_units", "name_en", "p_adjusted", "p_value", "pattern", "per_10k", "per_10k_chars",
+    "per_10k_rest", "per_1k_tokens", "share_articles", "significant", "size", "size_rest",
+    "status", "term", "text_articles_mentioning", "text_mentions", "text_status_note",
+    "title_mentions", "titles_mentioning", "topic", "value"}
 
 
 class NoTextError(ValueError):
@@ -51,6 +64,9 @@ def group_series(articles: pd.DataFrame, by: str) -> pd.Series:
     if by not in articles.columns:
         raise KeyError(f"grouping column {by!r} not in articles "
                        f"(columns: {', '.join(map(str, articles.columns))})")
+    if by in RESERVED_GROUP_NAMES:
+        raise ValueError(f"grouping column {by!r} has the name of a column the group tables "
+                         "write themselves; rename it in the corpus")
     g = articles[by].astype(object).where(articles[by].notna(), MISSING_GROUP)
     return pd.Series(g.astype(str).to_numpy(), index=articles["article_id"].to_numpy(),
                      name=by)

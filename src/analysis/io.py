@@ -40,6 +40,7 @@ OUTPUTS: dict[str, str] = {
     "segmentation_audit_samples": "segmentation_audit_samples.csv",
     # topics
     "topics_k_selection": "topics_k_selection.csv",
+    "topics_k_choice": "topics_k_choice.csv",       # only with num_topics = "auto"
     "topic_terms": "topic_terms.csv",
     "topic_stability": "topic_stability.csv",
     "topic_coherence": "topic_coherence.csv",

@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import environment
+from . import curation, environment
 from .config import ROOT, Params, load_params, resolve
 from .context import RunContext
 from .io import sha256_file
@@ -124,6 +124,8 @@ def run(params_file: str | Path | None = None, out: str | Path | None = None, *,
                                    "outputs": len(previous["outputs"])}
             say(f"[{stage.name}] reused ({len(previous['outputs'])} outputs unchanged)")
             continue
+        if not any(row["status"] == "built" for row in summary.values()):
+            _check_curation(ctx)
         say(f"[{stage.name}] building: {stage.description} …")
         t0 = time.perf_counter()
         written = stage.write(ctx)
@@ -142,6 +144,14 @@ def run(params_file: str | Path | None = None, out: str | Path | None = None, *,
         say(f"{name:<10} {row['status']:<7} {row['seconds']:>8.1f} {row['outputs']:>8}")
     say(f"total {time.perf_counter() - total:.1f} s; manifest: {manifest_path}")
     return summary
+
+
+def _check_curation(ctx: RunContext) -> None:
+    """Warn when the lexicon additions were made for another corpus (overrides and labels
+    are checked by the stages that read them)."""
+    lexicon = ctx.params.segment.lexicon
+    if lexicon and ctx.input(lexicon).is_file():
+        curation.warn_if_other_corpus(ctx.input(lexicon), ctx.corpus.sha256, "lexicon additions")
 
 
 def _write_manifest(ctx: RunContext, state: dict, params_file: Path) -> Path:

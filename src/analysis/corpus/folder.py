@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 import hashlib
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
+from ..config import CorpusParams
 from .lines import clean_line, title_key
-from .model import Corpus, CorpusFormatError
+from .model import Corpus, CorpusFormatError, CorpusWarning
 from .parse import Body, TocEntry, article_frames, match_title, section_key, split_body
 from .read import read_text_file
+from .table import attach_metadata, metadata_columns
 
 __all__ = ["load_folder"]
 
 
-def _read_index(index: Path) -> pd.DataFrame:
+#: Columns of ``articles.csv`` the loader reads itself; any other is metadata.
+INDEX_COLUMNS = ("article_id", "title", "section", "page", "date", "byline", "file",
+                 "text_status")
+
+
+def _read_index(index: Path, p: CorpusParams | None) -> pd.DataFrame:
     if not index.exists():
         raise CorpusFormatError(f"{index.parent}: a folder corpus needs an articles.csv")
     meta = pd.read_csv(index, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if p is not None:
+        # [corpus] column names → the names this loader reads.
+        rename = {getattr(p, key): name for key, name in
+                  (("id", "article_id"), ("title", "title"), ("section", "section"),
+                   ("date", "date")) if getattr(p, key) and getattr(p, key) != name}
+        meta = meta.rename(columns={k: v for k, v in rename.items() if k in meta.columns})
     missing_cols = {"article_id", "title", "section"} - set(meta.columns)
     if missing_cols:
         raise CorpusFormatError(f"{index}: missing column(s) {sorted(missing_cols)}")
@@ -61,15 +75,21 @@ def _body(file: Path, entry: TocEntry, row) -> Body | None:
     return body
 
 
-def load_folder(folder: Path, *, root: Path | None = None) -> Corpus:
+def load_folder(folder: Path, *, root: Path | None = None,
+                p: CorpusParams | None = None) -> Corpus:
     """Read a folder holding ``articles.csv`` and one ``<article_id>.txt`` per article.
 
     ``articles.csv`` has ``article_id``, ``title``, ``section`` and optionally
     ``page``, ``date``, ``byline``, ``file`` and ``text_status``. An article
-    without a file (or with an empty one) is kept as title-only.
+    without a file (or with an empty one) is kept as title-only. Any other
+    column becomes article metadata (with ``p``: the ``[corpus] metadata`` ones,
+    or every other when that list is empty; ``p`` also maps the id, title,
+    section and date column names).
     """
     index = folder / "articles.csv"
-    meta = _read_index(index)
+    meta = _read_index(index, p)
+    keep, unused = metadata_columns(meta.columns, INDEX_COLUMNS,
+                                    p.metadata if p is not None else (), str(index))
     digest = hashlib.sha256(index.read_bytes())
     entries: list[TocEntry] = []
     bodies: dict[int, Body] = {}
@@ -85,5 +105,9 @@ def load_folder(folder: Path, *, root: Path | None = None) -> Corpus:
         if body is not None:
             bodies[entry.article_id] = body
     notes: list[str] = []
+    if unused:
+        notes.append(f"{index}: column(s) {unused} are not in [corpus] metadata and are not kept")
+        warnings.warn(notes[-1], CorpusWarning, stacklevel=2)
     articles, paragraphs = article_frames(entries, bodies, folder, notes, root=root)
+    articles = attach_metadata(articles, meta[keep])
     return Corpus(articles, paragraphs, folder, digest.hexdigest(), {}, notes=notes)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
+from ..curation import warn_if_other_corpus
 from .model import TopicModel
 
 __all__ = ["LabelMismatchError", "LabelWarning", "check_labels", "draft_labels_toml",
@@ -86,7 +87,8 @@ def provisional_labels(model: TopicModel, n: int = 10) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def draft_labels_toml(model: TopicModel, n: int = 10, *, reason: str) -> str:
+def draft_labels_toml(model: TopicModel, n: int = 10, *, reason: str,
+                      corpus_sha256: str | None = None) -> str:
     """A ``topic_labels.toml`` draft for a researcher to fill in (labels left empty)."""
     lines = ["# DRAFT written by the topic stage because the labels did not fit this model:",
              f"# {reason}",
@@ -94,7 +96,10 @@ def draft_labels_toml(model: TopicModel, n: int = 10, *, reason: str) -> str:
              "# (results/topic_exemplars.csv), write a label and an English gloss, then save",
              "# this file as the [topics] labels file. Nothing here is a label yet.",
              "", "[meta]", f"num_topics = {model.num_topics}",
-             f"random_state = {model.random_state}", 'written = ""', 'by = ""', ""]
+             f"random_state = {model.random_state}", 'written = ""', 'by = ""']
+    if corpus_sha256:
+        lines.append(f'corpus_sha256 = "{corpus_sha256}"')
+    lines.append("")
     for k, words in enumerate(model.top_words(n)):
         quoted = ", ".join(f'"{w}"' for w in words)
         lines += ["[[topic]]", f"id = {k}", 'label = ""', 'gloss = ""',
@@ -103,18 +108,24 @@ def draft_labels_toml(model: TopicModel, n: int = 10, *, reason: str) -> str:
 
 
 def resolve_labels(model: TopicModel, path: str | Path, *, min_overlap: int,
-                   strict: bool) -> tuple[pd.DataFrame, str | None]:
+                   strict: bool, corpus_sha256: str | None = None
+                   ) -> tuple[pd.DataFrame, str | None]:
     """The labels to use, and a draft labels file when they had to be provisional.
 
     With ``strict`` (the published run), a missing or non-matching labels file
     raises :class:`LabelMismatchError`. Otherwise the run goes on with
     :func:`provisional_labels`, one :class:`LabelWarning` says so, and the
-    returned draft (:func:`draft_labels_toml`) is for the user to edit.
+    returned draft (:func:`draft_labels_toml`, bound to ``corpus_sha256``) is for
+    the user to edit. Labels written for another corpus (``[meta] corpus_sha256``)
+    are used only where their top words fit, with a
+    :class:`~analysis.curation.CurationWarning`.
     """
     path = Path(path)
     try:
         if not path.exists():
             raise LabelMismatchError(f"{path}: no labels file")
+        if corpus_sha256:
+            warn_if_other_corpus(path, corpus_sha256, "topic labels")
         return check_labels(model, load_labels(path), min_overlap=min_overlap), None
     except LabelMismatchError as exc:
         if strict:
@@ -125,4 +136,5 @@ def resolve_labels(model: TopicModel, path: str | Path, *, min_overlap: int,
                       f"T{model.num_topics - 1}; a draft labels file is written for you to "
                       "edit (reproduce --strict-labels refuses instead).", LabelWarning,
                       stacklevel=2)
-        return provisional_labels(model), draft_labels_toml(model, reason=str(exc))
+        return provisional_labels(model), draft_labels_toml(model, reason=str(exc),
+                                                             corpus_sha256=corpus_sha256)

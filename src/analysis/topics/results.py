@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import io
 from ..config import TopicsParams
+from .choose import choose_k
 from .labels import resolve_labels
 from .model import TopicModel, model_from_params, model_kwargs
 from .select import select_k
@@ -64,6 +65,8 @@ class TopicResults:
     model : the fitted :class:`TopicModel` when built; ``None`` when read from CSVs.
         Not part of equality: two results are equal when their tables are.
     draft_labels : a draft ``topic_labels.toml`` when the labels were provisional.
+    k_choice : with ``num_topics = "auto"``, the rule's inputs and the chosen K
+        (:func:`~analysis.topics.choose.choose_k`); else None. Not read back.
     """
 
     k_table: pd.DataFrame
@@ -80,6 +83,7 @@ class TopicResults:
     num_topics: int
     model: TopicModel | None = field(default=None, compare=False, repr=False)
     draft_labels: str | None = field(default=None, compare=False, repr=False)
+    k_choice: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
     def __eq__(self, other: object) -> bool:
         # DataFrames have no truth value, so the dataclass's tuple comparison cannot be used.
@@ -106,9 +110,17 @@ def _labelled(df: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     return df.merge(labels[["topic", "label", "gloss"]], on="topic", how="left")
 
 
+def _k_sweep(docs, p: TopicsParams, cache_dir) -> pd.DataFrame:
+    return select_k(docs, p.k_range, p.k_seeds, n_jobs=p.n_jobs,
+                    heldout_frac=p.heldout_frac, random_state=p.split_seed,
+                    model_kwargs=model_kwargs(p), topn=p.top_n, npmi_window=p.npmi_window,
+                    exclusivity_weight=p.exclusivity_frex_weight,
+                    include_cv=p.include_cv, cache_dir=cache_dir)
+
+
 def build(articles: pd.DataFrame, paragraphs: pd.DataFrame, *, p: TopicsParams,
           tokenize: Tokenize, cache_dir: str | Path, labels_path: str | Path,
-          strict_labels: bool = True) -> TopicResults:
+          strict_labels: bool = True, corpus_sha256: str | None = None) -> TopicResults:
     """Run the topic stage: documents, final model, labels, K table, prevalence.
 
     Parameters
@@ -126,6 +138,8 @@ def build(articles: pd.DataFrame, paragraphs: pd.DataFrame, *, p: TopicsParams,
     strict_labels : bool
         Refuse labels that do not fit (the published run); otherwise go on with
         provisional labels and a draft (:func:`~analysis.topics.labels.resolve_labels`).
+    corpus_sha256 : str, optional
+        The corpus at hand: labels written for another one are said to be so.
 
     Returns
     -------
@@ -136,18 +150,21 @@ def build(articles: pd.DataFrame, paragraphs: pd.DataFrame, *, p: TopicsParams,
     ------
     LabelMismatchError
         With ``strict_labels``, when the labels no longer fit the fitted topics
-        (checked before the K sweep).
+        (checked before the K sweep when K is fixed, after it when ``"auto"``).
     """
     frame = paragraph_documents(paragraphs, include_headings=p.include_headings)
     docs = tokenize(frame["text"].tolist())
-    model = model_from_params(p).fit(docs)
+    k_table = choice = None
+    if p.num_topics == "auto":
+        k_table = _k_sweep(docs, p, cache_dir)
+        k, choice = choose_k(k_table)
+        model = model_from_params(p, num_topics=k).fit(docs)
+    else:
+        model = model_from_params(p).fit(docs)
     labels, draft = resolve_labels(model, labels_path, min_overlap=p.label_min_overlap,
-                                   strict=strict_labels)
-    k_table = select_k(docs, p.k_range, p.k_seeds, n_jobs=p.n_jobs,
-                       heldout_frac=p.heldout_frac, random_state=p.split_seed,
-                       model_kwargs=model_kwargs(p), topn=p.top_n, npmi_window=p.npmi_window,
-                       exclusivity_weight=p.exclusivity_frex_weight,
-                       include_cv=p.include_cv, cache_dir=cache_dir)
+                                   strict=strict_labels, corpus_sha256=corpus_sha256)
+    if k_table is None:
+        k_table = _k_sweep(docs, p, cache_dir)
     k_table.insert(1, "chosen", k_table["k"] == model.num_topics)
     k_table.insert(2, "evidence", "text")
     para = paragraph_topics(model, frame, docs)
@@ -174,7 +191,8 @@ def build(articles: pd.DataFrame, paragraphs: pd.DataFrame, *, p: TopicsParams,
         "labels": labels,
     }
     return TopicResults(**{k: _as_written(v) for k, v in tables.items()},
-                        num_topics=model.num_topics, model=model, draft_labels=draft)
+                        num_topics=model.num_topics, model=model, draft_labels=draft,
+                        k_choice=None if choice is None else _as_written(choice))
 
 
 def topic_coherence(model: TopicModel, docs, p: TopicsParams) -> pd.DataFrame:

@@ -31,7 +31,7 @@ def prepare(ctx: RunContext) -> TopicResults:
     corpus = ctx.corpus
     return build(corpus.articles, corpus.paragraphs, p=p, tokenize=ctx.segmenter.tokenize,
                  cache_dir=ctx.paths.cache / "topics", labels_path=ctx.input(p.labels),
-                 strict_labels=ctx.strict_labels)
+                 strict_labels=ctx.strict_labels, corpus_sha256=corpus.sha256)
 
 
 def captions(ctx: RunContext, res: TopicResults) -> dict[str, str]:
@@ -83,6 +83,8 @@ def write_results(ctx: RunContext, res: TopicResults) -> list[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     out.append(path)
+    if res.k_choice is not None:
+        out.append(ctx.write_csv(res.k_choice, io.OUTPUTS["topics_k_choice"]))
     if res.draft_labels is not None:
         draft = ctx.out / "data" / "topic_labels.draft.toml"
         draft.parent.mkdir(parents=True, exist_ok=True)

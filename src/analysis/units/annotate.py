@@ -17,7 +17,7 @@ from ..config import UnitsParams, resolve
 from ..gazetteer import Gazetteer, load_gazetteer
 from .classify import classify_unit
 from .codebook import FIELDS
-from .overrides import apply_overrides, load_overrides
+from .overrides import OverrideError, apply_overrides, check_value, load_overrides
 
 __all__ = ["METADATA_COLUMNS", "REPORT_COLUMNS", "agreement", "annotate", "annotate_corpus",
            "metadata_table", "override_report"]
@@ -34,36 +34,63 @@ def _body(text) -> str | None:
     return text if isinstance(text, str) else None
 
 
+def _check_own(articles: pd.DataFrame, field: str, gazetteer: Gazetteer) -> None:
+    """A corpus's own codebook column must hold codebook values (place is free text)."""
+    for aid, value in zip(articles["article_id"], articles[field]):
+        problem = value is not None and check_value(field, value, gazetteer.provinces)
+        if problem:
+            raise OverrideError(f"article {aid}: the corpus's own column {problem}; "
+                                "rename the column to keep it as plain metadata")
+
+
 def annotate(articles: pd.DataFrame, overrides: pd.DataFrame | None = None, *,
              gazetteer: Gazetteer, max_gap: int = UnitsParams.max_gap,
-             campaign_words: tuple[str, ...] = UnitsParams.campaign_words) -> pd.DataFrame:
+             campaign_words: tuple[str, ...] = UnitsParams.campaign_words,
+             classify: str = UnitsParams.classify) -> pd.DataFrame:
     """Add the unit columns to an article table, then apply curated overrides.
 
     Parameters
     ----------
     articles : DataFrame
         With ``article_id``, ``title`` and ``text`` (empty for title-only entries).
+        A codebook column it already has (a corpus's own ``unit_type``, ``tier`` …)
+        is kept as given, with source ``corpus``.
     overrides : DataFrame, optional
         From :func:`~analysis.units.overrides.load_overrides`.
     gazetteer, max_gap, campaign_words
         As in :func:`~analysis.units.classify.classify_unit`.
+    classify : {"titles", "none"}
+        Read the other codebook columns from titles (and bodies), or leave them missing.
 
     Returns
     -------
     DataFrame
         A copy with ``unit_type``, ``admin_level``, ``tier``, ``province``,
         ``place``, ``unit_note``, ``override_reason`` and ``<field>_source``
-        (``rule`` | ``body`` | ``override``) for each field.
+        (``rule`` | ``body`` | ``corpus`` | ``override``) for each field.
     """
     out = articles.copy()
-    infos = [classify_unit(t, _body(x), gazetteer=gazetteer, max_gap=max_gap,
-                           campaign_words=campaign_words)
-             for t, x in zip(out["title"], out["text"])]
+    own = [f for f in FIELDS if f in articles.columns]
+    if classify == "titles":
+        infos = [classify_unit(t, _body(x), gazetteer=gazetteer, max_gap=max_gap,
+                               campaign_words=campaign_words)
+                 for t, x in zip(out["title"], out["text"])]
+    elif classify == "none":
+        infos = None
+    else:
+        raise ValueError(f"classify must be 'titles' or 'none', not {classify!r}")
     for f in FIELDS:
-        out[f] = [getattr(i, f) for i in infos]
-    out["unit_note"] = [i.note for i in infos]
+        if f in own:
+            out[f] = [v if isinstance(v, str) and v else None for v in articles[f]]
+            _check_own(out, f, gazetteer)
+        else:
+            out[f] = [getattr(i, f) for i in infos] if infos else None
+    out["unit_note"] = [i.note for i in infos] if infos else None
     for f in FIELDS:
-        out[f"{f}_source"] = [getattr(i, f"{f}_source") for i in infos]
+        if f in own:
+            out[f"{f}_source"] = [None if v is None else "corpus" for v in out[f]]
+        else:
+            out[f"{f}_source"] = [getattr(i, f"{f}_source") for i in infos] if infos else None
     out["override_reason"] = None
     if overrides is not None and len(overrides):
         out = apply_overrides(out, overrides)
@@ -88,10 +115,11 @@ def annotate_corpus(corpus, p: UnitsParams, *, root: Path):
         A copy whose ``articles`` carry the unit columns.
     """
     gazetteer = load_gazetteer(resolve(p.gazetteer, root))
-    overrides = (load_overrides(resolve(p.overrides, root), corpus.articles, gazetteer=gazetteer)
+    overrides = (load_overrides(resolve(p.overrides, root), corpus.articles, gazetteer=gazetteer,
+                                corpus_sha256=corpus.sha256)
                  if p.overrides else None)
     articles = annotate(corpus.articles, overrides, gazetteer=gazetteer, max_gap=p.max_gap,
-                        campaign_words=p.campaign_words)
+                        campaign_words=p.campaign_words, classify=p.classify)
     return dataclasses.replace(corpus, articles=articles)
 
 

@@ -9,14 +9,17 @@ writes the values into an annotated article table, marking their source.
 from __future__ import annotations
 
 import csv
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
+from ..curation import CurationWarning, recorded_corpus
 from ..gazetteer import Gazetteer
 from .codebook import ADMIN_LEVELS, FIELDS, TIER_OF, TIERS, UNIT_TYPES
 
-__all__ = ["MISSING", "OVERRIDE_COLUMNS", "OverrideError", "apply_overrides", "load_overrides"]
+__all__ = ["MISSING", "OVERRIDE_COLUMNS", "OverrideError", "apply_overrides", "check_value",
+           "load_overrides"]
 
 OVERRIDE_COLUMNS = ("article_id", "title", *FIELDS, "reason")
 #: Written in an override cell to set a value to missing (empty means "keep").
@@ -27,11 +30,28 @@ class OverrideError(ValueError):
     """An overrides file breaks the codebook; the message names file and line."""
 
 
-def _check_value(fieldname: str, value: str, provinces: frozenset) -> str | None:
+def check_value(fieldname: str, value: str, provinces: frozenset) -> str | None:
+    """Why ``value`` is not a codebook value of ``fieldname`` (None when it is)."""
     allowed = {"unit_type": UNIT_TYPES, "admin_level": ADMIN_LEVELS, "tier": TIERS,
                "province": tuple(sorted(provinces))}.get(fieldname)
     if allowed is not None and value not in allowed:
         return f"{fieldname} {value!r} is not a codebook value (allowed: {', '.join(allowed)})"
+    return None
+
+
+def _mismatch(rec: dict, known: dict | None) -> str | None:
+    """Why an override row does not name an article of this corpus (None: it does)."""
+    try:
+        article_id = int(rec["article_id"])
+    except ValueError:
+        return None  # a malformed id is an error of the file, not of the corpus
+    if known is None:
+        return None
+    if article_id not in known:
+        return f"unknown article_id {article_id}"
+    if rec["title"] and rec["title"] != known[article_id]:
+        return (f"title {rec['title']!r} is not the title of article {article_id} "
+                f"({known[article_id]!r})")
     return None
 
 
@@ -42,11 +62,9 @@ def _check_row(rec: dict, where: str, known: dict | None, seen: set[int],
         article_id = int(rec["article_id"])
     except ValueError:
         raise OverrideError(f"{where}: article_id {rec['article_id']!r} is not a number") from None
-    if known is not None and article_id not in known:
-        raise OverrideError(f"{where}: unknown article_id {article_id}")
-    if known is not None and rec["title"] and rec["title"] != known[article_id]:
-        raise OverrideError(f"{where}: title {rec['title']!r} is not the title of article "
-                            f"{article_id} ({known[article_id]!r})")
+    problem = _mismatch(rec, known)
+    if problem:
+        raise OverrideError(f"{where}: {problem}")
     if article_id in seen:
         raise OverrideError(f"{where}: article {article_id} is overridden twice")
     seen.add(article_id)
@@ -54,7 +72,7 @@ def _check_row(rec: dict, where: str, known: dict | None, seen: set[int],
         raise OverrideError(f"{where}: article {article_id} has no reason")
     for f in FIELDS:
         if rec[f] and rec[f] != MISSING:
-            problem = _check_value(f, rec[f], provinces)
+            problem = check_value(f, rec[f], provinces)
             if problem:
                 raise OverrideError(f"{where}: {problem}")
     if not any(rec[f] for f in FIELDS):
@@ -69,7 +87,7 @@ def _check_row(rec: dict, where: str, known: dict | None, seen: set[int],
 
 
 def load_overrides(path: str | Path, articles: pd.DataFrame | None = None, *,
-                   gazetteer: Gazetteer) -> pd.DataFrame:
+                   gazetteer: Gazetteer, corpus_sha256: str | None = None) -> pd.DataFrame:
     """Read and validate an overrides file (``data/metadata/overrides.csv``).
 
     One row per corrected article: ``article_id``, ``title`` (as in the table of
@@ -85,13 +103,19 @@ def load_overrides(path: str | Path, articles: pd.DataFrame | None = None, *,
         ``article_id`` and ``title`` of the corpus the overrides belong to.
     gazetteer : Gazetteer
         Its provinces are the allowed ``province`` values.
+    corpus_sha256 : str, optional
+        The corpus at hand. When the file records another corpus (a
+        ``# corpus_sha256:`` comment, :mod:`analysis.curation`), rows naming an
+        unknown article or another title are skipped, listed in one
+        :class:`~analysis.curation.CurationWarning`; rows that match are used.
 
     Raises
     ------
     OverrideError
         Unknown column, article_id or codebook value, a title that does not
-        match, a repeated article, no value set, or no reason; the message names
-        the file and line.
+        match (in a file made for this corpus or recording none), a repeated
+        article, no value set, or no reason; the message names the file and line.
+        A file with a header and no rows is valid.
     """
     path = Path(path)
     known = None if articles is None else dict(zip(articles["article_id"].astype(int),
@@ -106,13 +130,23 @@ def load_overrides(path: str | Path, articles: pd.DataFrame | None = None, *,
     if set(header) != set(OVERRIDE_COLUMNS) or len(header) != len(OVERRIDE_COLUMNS):
         raise OverrideError(f"{path}: line {lines[0][0]}: columns must be "
                             f"{', '.join(OVERRIDE_COLUMNS)}; found {', '.join(header)}")
-    rows, seen = [], set()
+    recorded = recorded_corpus(path)
+    other = corpus_sha256 is not None and recorded not in (None, corpus_sha256.lower())
+    rows, seen, skipped = [], set(), []
     for (lineno, _), values in zip(lines[1:], reader):
         where = f"{path}: line {lineno}"
         if len(values) != len(header):
             raise OverrideError(f"{where}: {len(values)} fields where {len(header)} are expected")
         rec = {h: v.strip() for h, v in zip(header, values)}
+        problem = _mismatch(rec, known) if other else None
+        if problem:
+            skipped.append(f"line {lineno}: {problem}")
+            continue
         rows.append(_check_row(rec, where, known, seen, gazetteer.provinces))
+    if skipped:
+        warnings.warn(f"{path}: made for corpus {recorded[:12]}…, not this one "
+                      f"({corpus_sha256[:12]}…); {len(skipped)} override(s) that do not match "
+                      f"it are skipped: " + "; ".join(skipped), CurationWarning, stacklevel=2)
     return pd.DataFrame(rows, columns=list(OVERRIDE_COLUMNS))
 
 
