@@ -528,3 +528,35 @@ def test_heldout_terms_stay_whole_in_corpus_sentences(corpus, seg):
     assert pooled["share_whole"] >= 0.75
     assert table.loc["(jieba splits alone)", "whole"] == 0
     assert table.loc["安全感", "whole"] == table.loc["安全感", "sentences"] > 10
+
+
+def test_no_place_or_selfref_word_among_top_keyness_terms(ctx, params, seg):
+    from analysis.compare.keyness import keyness
+    from analysis.compare.tokens import article_tokens
+    from analysis.segment.backends import jieba_base
+    from analysis.segment.rules import COMMON_WORD_FREQ, PLACE_EXCEPTIONS, RARE_WORD_FREQ
+
+    seg._setup()
+    arts, p = ctx.corpus.articles, params.compare
+    selfref = set(segment.read_wordlist(STOP_DIR / "selfref.txt")[0])
+    short, TOWN = seg.gazetteer_short_, ("township", "subdistrict")
+    freq = jieba_base()[0]
+    tables = [keyness(article_tokens(arts, seg), arts, by, min_count=p.keyness_min_count)
+              for by in p.keyness_groups]
+    tables += [keyness(article_tokens(arts, seg, level="title"), arts, by, level="title",
+                       min_count=p.title_keyness_min_count) for by in p.title_keyness_groups]
+    n_checked = 0
+    for by, kw in zip(list(p.keyness_groups) + list(p.title_keyness_groups), tables):
+        over = kw[kw["direction"] == "over"].sort_values([by, "g2"], ascending=[True, False])
+        for _, top in over.groupby(by):
+            terms = set(top["term"].head(50))
+            n_checked += len(terms)
+            assert not terms & selfref, terms & selfref
+            assert not terms & set(ISSUE15_SHORT)
+            # no full name; a short form among them is a common word: frequent in
+            # jieba's dictionary (资源, 平安, 人民; for townships 法官, 忠诚) or reviewed
+            assert not terms & set(seg.gazetteer_) - PLACE_EXCEPTIONS
+            odd = {t for t in terms & set(short) if t not in PLACE_EXCEPTIONS
+                   and freq.get(t, 0) < (RARE_WORD_FREQ if short[t] in TOWN else COMMON_WORD_FREQ)}
+            assert not odd, (by, odd)
+    assert n_checked >= 200

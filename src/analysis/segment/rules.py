@@ -60,13 +60,15 @@ NUMBER_FRAGMENT_RE = re.compile(
 PLACE_SUFFIXES = ("街道", "省", "市", "县", "区", "镇", "乡", "村", "州", "旗")
 # jieba tags these words ns (or they carry a suffix) but in this corpus they are
 # common nouns or governance vocabulary, not places. Reviewed on the seed
-# corpus; see data/lexicon/README.md ("Place names").
+# corpus; see data/lexicon/README.md ("Place names"). Issue 15 took out 西山 东关
+# 城关 城南 河东 永安 三江 府城 铜城 山城: in the corpus they name places
+# (西山瑶族乡, 城关派出所, 河东社区, 府城法庭).
 PLACE_EXCEPTIONS = frozenset(
     "城市 文明城市 城镇 山村 新村 山区 湖区 四区 各乡镇 治安 德治 满意度 三联 美丽 "
     "法治化 普及 深度 安宁 长安 桥头堡 保平安 宜居 美德 锦旗 山林 定岗 治本 爱国 "
     "延时 重大意义 多角度 各支部 扎根 广度 契约 关联 广大干部 法律条文 江水 高山 "
     "新建 上山 大桥 千山 松林 枫桥 平安县 湖 美 香 德 南 云 坪 河 榆 朝 庐 "
-    "平安 中心 西山 东关 城关 城南 河东 永安 三江 府城 铜城 山城 城区 郊区 "
+    "平安 中心 城区 郊区 "
     # short forms of counties or townships that are common words here (issue 15):
     # 惠民政策, 投资兴业, 平和的方式, 九龙治水, 乡贤, 首善标准, 民族团结
     "惠民 兴业 平和 九龙 乡贤 首善 民族团结".split()

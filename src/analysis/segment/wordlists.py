@@ -129,7 +129,7 @@ def read_stopwords(stopwords) -> tuple[dict[str, frozenset], dict[str, bytes]]:
 def read_false_matches(entries: str | os.PathLike) -> dict[str, list[str]]:
     """Reviewed string matches that are not the term, per lexicon word.
 
-    Read from the curated lexicon table (``entries.tsv``, column
+    Read from a curated lexicon table (``data/lexicon/<layer>.tsv``, column
     ``false_matches``: space-separated strings, e.g. 多元化解决 for 多元化解).
     """
     df = pd.read_csv(entries, sep="\t", dtype=str, keep_default_na=False, encoding="utf-8-sig")
