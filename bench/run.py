@@ -76,6 +76,28 @@ def bench_segment(b: dict, work: str) -> dict:
             "segmenter_rjieba_vs_rjieba_cut": sr.get("mb_per_s", 0) / r["rjieba_cut"].get("mb_per_s", 1),
         },
         "identical_tokens": sj.get("digest") == sr.get("digest") and sj.get("digest") is not None,
+        "rotated": bench_segment_rotated(b, work),
+    }
+
+
+def bench_segment_rotated(b: dict, work: str) -> dict:
+    """Default ``[segment]`` tokens vs plain ``jieba.lcut`` on rotated paragraphs (issue 15)."""
+    runs = {}
+    for engine in ("plain_jieba_lcut", "segmenter_default", "segmenter_jieba"):
+        _say(f"  segment (rotated {b['rotated_mb']:g} MB): {engine} …")
+        runs[engine] = _task("segment", engine=engine, mb=b["rotated_mb"], seed=b["seed"],
+                             repeats=b["segment_repeats"], work_dir=work, material="rotated")
+    r = {k: v["result"] or {} for k, v in runs.items()}
+    d, j = r["segmenter_default"], r["segmenter_jieba"]
+    return {
+        "runs": runs,
+        "ratios": {
+            "segmenter_default_vs_plain_jieba_lcut":
+                d.get("mb_per_s", 0) / r["plain_jieba_lcut"].get("mb_per_s", 1),
+            "segmenter_default_vs_segmenter_jieba": d.get("mb_per_s", 0) / j.get("mb_per_s", 1),
+        },
+        "identical_tokens": d.get("digest") == j.get("digest") and d.get("digest") is not None,
+        "default_backend": d.get("backend"),
     }
 
 
@@ -213,6 +235,18 @@ def print_table(res: dict) -> None:
                       f"{rss[eng]:.0f}"))
         _say(f"  (tokens identical rjieba vs jieba: {s['identical_tokens']}; "
              f"rjieba texts handed to jieba: {r['segmenter_rjieba'].get('n_fallback_texts')})")
+        rot = s.get("rotated")
+        if rot:
+            rr = {k: v["result"] or {} for k, v in rot["runs"].items()}
+            rrss = {k: _peak(v) for k, v in rot["runs"].items()}
+            for eng, base, key in [
+                    ("segmenter_default", "plain_jieba_lcut", "segmenter_default_vs_plain_jieba_lcut"),
+                    ("segmenter_default", "segmenter_jieba", "segmenter_default_vs_segmenter_jieba")]:
+                _say(_row(f"rotated MB/s {eng} / {base}", f"{rr[eng].get('mb_per_s', 0):.2f}",
+                          f"{rr[base].get('mb_per_s', 0):.2f}", f"{rot['ratios'][key]:.1f}×",
+                          f"{rrss[eng]:.0f}"))
+            _say(f"  (rotated: default backend {rot['default_backend']}; tokens identical to "
+                 f"the pure-jieba path: {rot['identical_tokens']})")
     for key, label in [("parallel", "parallel segmentation"), ("select_k", "select_k")]:
         if key in res:
             p = res[key]

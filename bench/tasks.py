@@ -49,11 +49,33 @@ def sample_texts(mb: float, seed: int, work_dir: str) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
-def segment(engine: str, mb: float, seed: int, repeats: int, work_dir: str) -> dict:
-    """Throughput of one segmentation engine on one core (setup excluded, best of repeats)."""
-    from analysis.segment.backends import new_jieba
+def rotated_texts(mb: float) -> list[str]:
+    """About ``mb`` MB of seed paragraphs, each pass rotating every paragraph by one
+    more character (``p[k:] + p[:k]``), so no text repeats and no per-text cache helps."""
+    paras = [p for p in _corpus().paragraphs["text"].tolist() if len(p) > 1]
+    out, size, k = [], 0, 0
+    while size < mb * 1e6:
+        k += 1
+        for p in paras:
+            r = p[k % len(p):] + p[:k % len(p)]
+            out.append(r)
+            size += len(r.encode("utf-8"))
+    return out
 
-    texts = sample_texts(mb, seed, work_dir)
+
+def segment(engine: str, mb: float, seed: int, repeats: int, work_dir: str,
+            material: str = "resampled") -> dict:
+    """Throughput of one segmentation engine on one core (setup excluded, best of repeats).
+
+    ``material`` is ``resampled`` (:func:`sample_texts`) or ``rotated``
+    (:func:`rotated_texts`). Engines: ``jieba_lcut`` (jieba with our lexicon, no
+    filtering), ``plain_jieba_lcut`` (``jieba.lcut`` defaults on a private plain
+    ``Tokenizer``), ``rjieba_cut``, ``segmenter_jieba`` / ``segmenter_rjieba``
+    (``[segment]`` on that backend) and ``segmenter_default`` (``[segment]`` as is).
+    """
+    from analysis.segment.backends import new_jieba, quiet_jieba
+
+    texts = sample_texts(mb, seed, work_dir) if material == "resampled" else rotated_texts(mb)
     n_bytes = sum(len(t.encode("utf-8")) for t in texts)
     t0 = time.perf_counter()
     if engine == "jieba_lcut":          # plain jieba with the same dictionary, no filtering
@@ -66,8 +88,16 @@ def segment(engine: str, mb: float, seed: int, repeats: int, work_dir: str) -> d
         seg._setup()
         cut = seg.rjieba_.rj.cut
         fn = lambda t: cut(t, False)  # noqa: E731
-    elif engine in ("segmenter_jieba", "segmenter_rjieba"):
-        seg = _segmenter(engine.split("_")[1])
+    elif engine == "plain_jieba_lcut":  # what a user of jieba would call
+        import jieba
+
+        with quiet_jieba():
+            seg = jieba.Tokenizer()
+            seg.initialize()
+        fn = seg.lcut
+    elif engine in ("segmenter_jieba", "segmenter_rjieba", "segmenter_default"):
+        backend = engine.split("_")[1]
+        seg = _segmenter(None if backend == "default" else backend)
         seg._setup()
         fn = seg.tokens
     else:

@@ -324,7 +324,8 @@ def test_a_header_only_overrides_file_is_valid(params):
 
 def test_curated_files_record_the_seed_corpus(params):
     raw = hashlib.sha256(resolve(params.corpus.raw).read_bytes()).hexdigest()
-    for path in (params.units.overrides, params.topics.labels, params.segment.lexicon):
+    corpus_layer = f"{params.segment.lexicon_dir}/corpus.txt"
+    for path in (params.units.overrides, params.topics.labels, corpus_layer):
         assert recorded_corpus(resolve(path)) == raw, path
     assert recorded_corpus(EXAMPLE / "overrides.csv") == hashlib.sha256(
         (EXAMPLE / "corpus.csv").read_bytes()).hexdigest()

@@ -53,7 +53,8 @@ def domain_out(domain_tool, tmp_path_factory):
 
 
 # ----------------------------------------------------------------- lexicon
-@pytest.mark.parametrize("name", ["candidates.csv", "calibration.csv", "userdict.txt"])
+@pytest.mark.parametrize("name", ["candidates.csv", "calibration.csv", "general.txt",
+                                  "corpus.txt", "newword_candidates.tsv"])
 def test_lexicon_files_are_reproducible(lexicon_out, name):
     assert (lexicon_out / name).read_bytes() == (LEXICON_DIR / name).read_bytes()
 
@@ -66,15 +67,52 @@ def test_userdict_frequencies_stay_minimal(lexicon_out):
     assert (cal.loc[cal["core"], "split_occurrences"] == 0).all()
 
 
-def test_every_lexicon_entry_has_a_recorded_source():
-    entries = pd.read_csv(LEXICON_DIR / "entries.tsv", sep="\t", dtype=str, keep_default_na=False)
-    words = [ln.split()[0] for ln in (LEXICON_DIR / "userdict.txt").read_text("utf-8").splitlines()
-             if not ln.startswith("#")]
-    assert words == entries["word"].tolist()
+def _table(name):
+    return pd.read_csv(LEXICON_DIR / name, sep="\t", dtype=str, keep_default_na=False)
+
+
+@pytest.mark.parametrize("layer", ["general", "corpus"])
+def test_every_lexicon_entry_has_a_recorded_source(layer):
+    entries = _table(f"{layer}.tsv")
+    words = [ln.split()[0] for ln in (LEXICON_DIR / f"{layer}.txt").read_text("utf-8").splitlines()]
+    assert words == entries["word"].tolist() and len(words) >= 20
     assert (entries["source"].str.len() > 0).all()
-    assert set(CORE) <= set(entries.loc[entries["core"] == "yes", "word"])
     readme = (LEXICON_DIR / "README.md").read_text("utf-8")
-    assert "entries.tsv" in readme and "#222" in readme
+    assert f"{layer}.tsv" in readme and "#222" in readme
+
+
+def test_general_layer_cites_public_documents_and_is_not_the_corpus_layer():
+    general, corpus = _table("general.tsv"), _table("corpus.tsv")
+    assert set(CORE) <= set(corpus.loc[corpus["core"] == "yes", "word"])
+    # every general entry names a law, regulation or official document
+    assert general["source"].str.contains("《").all()
+    assert not set(general["word"]) & set(corpus["word"])
+
+
+def test_heldout_terms_are_public_and_not_in_the_lexicon():
+    held, general, corpus = _table("heldout_terms.tsv"), _table("general.tsv"), _table("corpus.tsv")
+    assert len(held) >= 40 and held["source"].str.contains("《").all()
+    assert not set(held["word"]) & (set(general["word"]) | set(corpus["word"]))
+    # the split rule of README.md: a general entry is one plain jieba cuts on its own
+    from analysis.segment import Segmenter
+
+    plain = Segmenter(lexicon=False, stopwords=False, cache_dir=False)
+    assert all(len(plain.words(w)) > 1 for w in general["word"])
+    assert all("/".join(x for x, _ in plain.words(w)) == a
+               for w, a in zip(held["word"], held["jieba_alone"]))
+
+
+def test_accepted_new_words_are_discovery_candidates_with_their_statistics(lexicon_out):
+    new = pd.read_csv(lexicon_out / "newword_candidates.tsv", sep="\t", keep_default_na=False)
+    corpus = _table("corpus.tsv")
+    found = corpus[corpus["source"].str.startswith("new-word discovery")]
+    assert len(found) >= 20
+    rows = new.set_index("word")
+    for w, src in zip(found["word"], found["source"]):
+        assert rows.loc[w, "layer"] == "corpus"
+        assert f"n={rows.loc[w, 'count']}," in src and f"PMI={rows.loc[w, 'pmi']:.2f}" in src
+    assert {"评查", "共治"} <= set(found["word"])
+    assert (new["pmi"] >= 3.0).all() and (new[["left_entropy", "right_entropy"]] >= 1.0).all().all()
 
 
 def test_core_terms_are_found_by_the_data_driven_candidates(lexicon_tool, corpus):

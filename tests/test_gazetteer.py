@@ -18,9 +18,20 @@ def _build_module():
 
 
 def test_committed_gazetteer_equals_a_fresh_build(tmp_path):
-    out = tmp_path / "divisions.csv"
-    _build_module().main(out)
+    out, towns = tmp_path / "divisions.csv", tmp_path / "townships.csv"
+    _build_module().main(out, towns)
     assert out.read_bytes() == (GAZ / "divisions.csv").read_bytes()
+    assert towns.read_bytes() == (GAZ / "townships.csv").read_bytes()
+
+
+def test_townships_reach_subdistricts_with_short_forms():
+    from analysis.gazetteer import load_townships
+
+    t = load_townships(GAZ / "townships.csv")
+    assert len(t.names) > 30_000
+    assert t.names["鳌峰街道"] == "subdistrict" and t.names["西津街道"] == "subdistrict"
+    assert t.short["鳌峰"] == "subdistrict" and t.short["西津"] == "subdistrict"
+    assert t.short["常营"] == "township"      # 常营回族乡: suffix and ethnic qualifier stripped
 
 
 def test_gazetteer_knows_the_hard_cases():

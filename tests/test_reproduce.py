@@ -70,7 +70,7 @@ def test_manifest_records_inputs_environment_and_seeds(two_runs):
     assert m["raw"] == {"path": "data/raw/pingan_fengqiao_compilation_2024.txt",
                         "sha256": RAW_SHA256}
     assert m["inputs"]["data/raw/pingan_fengqiao_compilation_2024.txt"]["sha256"] == RAW_SHA256
-    for folder in ("data/stopwords", "data/topic_labels.toml", "data/lexicon/userdict.txt",
+    for folder in ("data/stopwords", "data/topic_labels.toml", "data/lexicon",
                    "data/gazetteer/divisions.csv", "data/metadata/overrides.csv"):
         assert folder in m["inputs"], folder
     env = m["environment"]
@@ -142,7 +142,7 @@ def test_stage_inputs_are_derived_from_the_code(params):
     assert not any(f.parent.name == "compare" for f in topics.code_files())
     assert {"topics", "segment"} <= set(topics.sections())
     files = {p.name for p in topics.input_files(params, reproduce.ROOT)}
-    assert {"topic_labels.toml", "userdict.txt", "stopwords"} <= files
+    assert {"topic_labels.toml", "lexicon", "stopwords"} <= files
     corpus = stage_by_name("corpus")
     assert not any(f.parent.name in ("segment", "topics") for f in corpus.code_files())
     assert "segment" not in corpus.sections()

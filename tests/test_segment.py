@@ -17,13 +17,13 @@ import pytest
 from analysis import segment
 from analysis.config import ROOT
 from analysis.context import RunContext
-from analysis.segment import PLACE_TOKEN, Segmenter, formulas, split_sentences, stage
+from analysis.segment import LEVEL_TAGS, Segmenter, formulas, split_sentences, stage
 
 DATA = Path(__file__).parent / "data"
 LEXICON_DIR = ROOT / "data" / "lexicon"
 STOP_DIR = ROOT / "data" / "stopwords"
 CORE = ["枫桥经验", "综治中心", "矛盾纠纷", "多元化解", "网格员", "平安建设"]
-# Reviewed string matches that are not the term (see data/lexicon/entries.tsv).
+# Reviewed string matches that are not the term (see data/lexicon/corpus.tsv).
 FALSE_MATCHES = {"多元化解": ["多元化解决"]}
 
 
@@ -191,22 +191,32 @@ def test_places_drop_placeholder_keep(like):
     drop = like(places="drop").tokens(SENT_PLACES)
     ph = like(places="placeholder").tokens(SENT_PLACES)
     keep = like(places="keep").tokens(SENT_PLACES)
-    assert "白银市" not in drop and PLACE_TOKEN not in drop
-    assert ph[0] == PLACE_TOKEN and ph[1:] == drop
-    assert "白银市" in keep and PLACE_TOKEN not in keep
-    # adjacent place words give one placeholder
+    tags = set(LEVEL_TAGS.values())
+    assert "白银市" not in drop and not tags & set(drop)
+    assert ph[0] == "<prefecture>" and ph[1:] == drop
+    assert "白银市" in keep and not tags & set(keep)
+    # adjacent place words give one tag, the finest level among them
     s = like(places="placeholder")
-    assert s.tokens("北京市西城区西长安街街道").count(PLACE_TOKEN) == 1
+    chain = s.tokens("北京市西城区西长安街街道")   # 北京市/西城区/西长安街 + 街道
+    assert chain[0] == "<town>" and len(tags & set(chain)) == 1
+    assert s.tokens("乳源瑶族自治县召开会议")[0] == "<county>"
+    assert s.tokens("鳌峰街道开展巡逻")[0] == "<town>"
     with pytest.raises(ValueError):
         like(places="mask").tokens("x")
 
 
 def test_place_rule_on_corpus_words(seg):
     for w, pos in [("灌阳县", "ns"), ("滁州", "ns"), ("杨梅镇", "nr"), ("全椒县", "n"),
-                   ("乳源瑶族自治县", "ns")]:
+                   ("乳源瑶族自治县", "ns"), ("乳源", "n"), ("玉溪", "nr"), ("安康", "nr"),
+                   ("乐昌", "nr"), ("广西", "ns"), ("西津", "ns"), ("鳌峰", "n"),
+                   ("鳌峰街道", "n")]:
         assert seg.is_place(w, pos), w
+    assert seg.place_level("鳌峰", "n") == "subdistrict"
+    assert seg.place_level("乳源", "n") == "county"
+    # common words that are also county or township short forms stay words
     for w, pos in [("城市", "ns"), ("治安", "ns"), ("德治", "ns"), ("枫桥", "ns"),
-                   ("社区", "n"), ("全市", "n"), ("安宁", "ns"), ("平安", "a"), ("城区", "n")]:
+                   ("社区", "n"), ("全市", "n"), ("安宁", "ns"), ("平安", "a"), ("城区", "n"),
+                   ("资源", "n"), ("公安", "n"), ("民生", "n"), ("法官", "n"), ("乡贤", "n")]:
         assert not seg.is_place(w, pos), w
 
 
@@ -251,7 +261,7 @@ def test_default_segmenter_is_constructor_defaults_only(ctx, params, segmenter):
     bare = Segmenter()
     bare._setup()
     assert bare.lexicon_ == [] and bare.stopword_layers_ == {} and bare.pos_keep_ is None
-    assert bare.gazetteer_ == frozenset() and bare._cache_path(["x"]) is None
+    assert bare.gazetteer_ == {} and bare._cache_path(["x"]) is None
     assert "枫桥经验" not in bare.tokens("坚持和发展新时代枫桥经验")
     # the run's segmenter is [segment] with the project's gazetteer
     built = Segmenter.from_params(params.segment, root=ctx.root,
@@ -259,7 +269,9 @@ def test_default_segmenter_is_constructor_defaults_only(ctx, params, segmenter):
     built._setup()
     segmenter._setup()
     assert built.fingerprint_ == segmenter.fingerprint_
-    assert segmenter.lexicon == LEXICON_DIR / "userdict.txt"
+    assert segmenter.lexicon == {name: LEXICON_DIR / f"{name}.txt"
+                                 for name in params.segment.lexicon_layers}
+    assert list(segmenter.lexicon_layers_) == ["general", "corpus"]
     assert list(segmenter.stopword_layers_) == list(params.segment.stopword_layers)
     assert "北京" in segmenter.gazetteer_short_ and "北京市" in segmenter.gazetteer_
     changed = dataclasses.replace(params.segment, places="placeholder", min_len=3)
@@ -293,7 +305,7 @@ def test_tokenize_cache_hits_and_invalidates(tmp_path, corpus, monkeypatch, ctx,
                                              like):
     texts = corpus.paragraphs["text"].tolist()
     lex = tmp_path / "lex.txt"
-    lex.write_bytes((LEXICON_DIR / "userdict.txt").read_bytes())
+    lex.write_bytes((LEXICON_DIR / "corpus.txt").read_bytes())
     cache = tmp_path / "cache"
     s = like(lexicon=lex, cache_dir=cache)
     first = s.tokenize(texts)
@@ -384,7 +396,7 @@ def test_stage_writes_the_audit_tables_and_headline_numbers(ctx, params, corpus,
     assert [p.name for p in paths] == [
         "segmentation_audit.csv", "segmentation_audit_filters.csv",
         "segmentation_audit_stopwords.csv", "segmentation_audit_places.csv",
-        "segmentation_audit_samples.csv"]
+        "segmentation_audit_samples.csv", "segmentation_heldout.csv"]
     assert all(p.parent == ctx.paths.results for p in paths)
     audit = pd.read_csv(paths[0]).set_index("term")
     assert len(audit) == len(seg.lexicon_)
@@ -409,8 +421,9 @@ def test_stage_writes_the_audit_tables_and_headline_numbers(ctx, params, corpus,
     samples = pd.read_csv(paths[4])
     assert len(samples) >= 10 and (samples["plain_jieba"] != samples["ours"]).all()
     # the tables prepare() returns are the ones written
+    assert (filt["backend"] == result.backend).all()
     for table, path in zip([result.audit, result.filters, result.stopwords, result.places,
-                            result.samples], paths):
+                            result.samples, result.heldout], paths):
         assert len(table) == len(pd.read_csv(path))
     # deterministic bytes, from a fresh context (a new segmenter)
     again = stage.write(RunContext(params, ctx.out / "again"))
@@ -424,3 +437,126 @@ def test_cache_key_hashes_only_the_code_that_decides_tokens():
     assert {p.name for p in TOKEN_CODE} == {"segmenter.py", "backends.py", "rules.py",
                                             "wordlists.py"}
     assert all(p.parent.name == "segment" and p.exists() for p in TOKEN_CODE)
+
+
+# ----------------------------------------------------------------- issue 15
+ISSUE15_SHORT = ["乳源", "西津", "鳌峰", "玉溪", "广西", "安康", "乐昌"]
+
+
+@pytest.fixture(scope="module")
+def corpus_tokens(seg, texts):
+    return [tok for t in texts for tok in seg.tokens(t)]
+
+
+def test_governance_words_jieba_lacks_are_tokens(seg, corpus_tokens, plain, texts):
+    plain_tokens = {tok for t in texts for tok in plain.tokens(t)}
+    for word in ["共治", "评查", "矛调", "议事室"]:
+        assert corpus_tokens.count(word) == sum(t.count(word) for t in texts) > 0, word
+        assert word not in plain_tokens, word      # lost without the lexicon
+    assert seg.tokens("进一步加强案件评查工作") == ["进一步", "案件", "评查"]
+
+
+def test_no_gazetteer_name_survives_places_drop(seg, corpus_tokens):
+    from analysis.segment.backends import jieba_base
+    from analysis.segment.rules import COMMON_WORD_FREQ, PLACE_EXCEPTIONS
+
+    seg._setup()
+    toks = set(corpus_tokens)
+    for w in ISSUE15_SHORT:
+        assert w not in toks, w
+        (word, tag), = seg.words(w)            # one word, with jieba's own tag
+        assert word == w and seg.is_place(w, tag), w
+    # no full name of any level, townships included
+    assert not (toks & set(seg.gazetteer_)) - PLACE_EXCEPTIONS
+    # a short form of a county or higher unit survives only as a common word
+    # (jieba frequency >= COMMON_WORD_FREQ, e.g. 资源, 公安) or a reviewed exception
+    freq = jieba_base()[0]
+    upper = {w for w, lv in seg.gazetteer_short_.items()
+             if lv in ("province", "prefecture", "county", "district")}
+    left = {w for w in toks & upper if w not in PLACE_EXCEPTIONS}
+    assert left and all(freq.get(w, 0) >= COMMON_WORD_FREQ for w in left), left
+
+
+def test_placeholder_gives_level_tags_on_the_corpus(like, texts):
+    s = like(places="placeholder")
+    toks = [tok for t in texts for tok in s.tokens(t)]
+    found = set(toks) & set(LEVEL_TAGS.values())
+    assert {"<province>", "<prefecture>", "<county>", "<town>"} <= found
+    assert not set(ISSUE15_SHORT) & set(toks)
+    explained = {w: tok for t in texts for w, _, tok, r in s.explain(t) if r == "place" and tok}
+    assert explained["乳源"] == "<county>" and explained["鳌峰"] == "<town>"
+
+
+def test_selfref_layer_removes_its_words_and_is_switchable(like, params, texts):
+    assert "selfref" in params.segment.stopword_layers
+    words, _ = segment.read_wordlist(STOP_DIR / "selfref.txt")
+    assert {"全县", "全市", "我市", "该县", "县委"} <= set(words)
+    layers = {n: STOP_DIR / f"{n}.txt" for n in params.segment.stopword_layers}
+    without = like(stopwords={n: p for n, p in layers.items() if n != "selfref"})
+    full = like()
+    t_without = [tok for t in texts for tok in without.tokens(t)]
+    t_full = [tok for t in texts for tok in full.tokens(t)]
+    assert {"全县", "全市", "我市", "该县", "县委"} <= set(t_without)
+    assert [w for w in t_without if w not in set(words)] == t_full
+    reasons = {w: r for t in texts for w, _, _, r in full.explain(t)}
+    assert reasons["全县"] == reasons["我市"] == "stopword:selfref"
+
+
+def test_number_fragments_are_dropped(seg, like, corpus_tokens):
+    text = "服务群众1.2万余人次,挽回损失300多万元,受理案件50余件,一个多月,多元化解纠纷"
+    reasons = {w: r for w, _, _, r in seg.explain(text)}
+    fragments = [w for w in reasons if w in ("万余人次", "多万元", "余件", "一个多")]
+    assert len(fragments) >= 3 and all(reasons[w] == "number" for w in fragments)
+    assert "多元化解" in seg.tokens(text)
+    assert "万余人次" in like(drop_numbers=False).tokens(text)
+    for frag in ("多万元", "万余人次", "余件", "余万元", "余人次", "余名", "万多辆"):
+        assert frag not in corpus_tokens, frag
+    for word in ("多元", "多方", "多元化解", "多样"):
+        assert word in corpus_tokens, word
+
+
+def test_heldout_terms_stay_whole_in_corpus_sentences(corpus, seg):
+    terms = pd.read_csv(LEXICON_DIR / "heldout_terms.tsv", sep="\t", dtype=str,
+                        keep_default_na=False)
+    table = segment.heldout_audit(corpus.paragraphs, seg, terms).set_index("term")
+    pooled = table.loc["(all)"]
+    assert pooled["sentences"] >= 100 and (table["backend"] == "rjieba").all()
+    # no character of a held-out term is lost in 90 % of its sentences
+    assert pooled["share_kept"] >= 0.9
+    # the strict rate (no word boundary inside the term) is what it is: the
+    # terms plain jieba cuts on their own are never whole (not in any layer)
+    assert pooled["share_whole"] >= 0.75
+    assert table.loc["(jieba splits alone)", "whole"] == 0
+    assert table.loc["安全感", "whole"] == table.loc["安全感", "sentences"] > 10
+
+
+def test_no_place_or_selfref_word_among_top_keyness_terms(ctx, params, seg):
+    from analysis.compare.keyness import keyness
+    from analysis.compare.tokens import article_tokens
+    from analysis.segment.backends import jieba_base
+    from analysis.segment.rules import COMMON_WORD_FREQ, PLACE_EXCEPTIONS, RARE_WORD_FREQ
+
+    seg._setup()
+    arts, p = ctx.corpus.articles, params.compare
+    selfref = set(segment.read_wordlist(STOP_DIR / "selfref.txt")[0])
+    short, TOWN = seg.gazetteer_short_, ("township", "subdistrict")
+    freq = jieba_base()[0]
+    tables = [keyness(article_tokens(arts, seg), arts, by, min_count=p.keyness_min_count)
+              for by in p.keyness_groups]
+    tables += [keyness(article_tokens(arts, seg, level="title"), arts, by, level="title",
+                       min_count=p.title_keyness_min_count) for by in p.title_keyness_groups]
+    n_checked = 0
+    for by, kw in zip(list(p.keyness_groups) + list(p.title_keyness_groups), tables):
+        over = kw[kw["direction"] == "over"].sort_values([by, "g2"], ascending=[True, False])
+        for _, top in over.groupby(by):
+            terms = set(top["term"].head(50))
+            n_checked += len(terms)
+            assert not terms & selfref, terms & selfref
+            assert not terms & set(ISSUE15_SHORT)
+            # no full name; a short form among them is a common word: frequent in
+            # jieba's dictionary (资源, 平安, 人民; for townships 法官, 忠诚) or reviewed
+            assert not terms & set(seg.gazetteer_) - PLACE_EXCEPTIONS
+            odd = {t for t in terms & set(short) if t not in PLACE_EXCEPTIONS
+                   and freq.get(t, 0) < (RARE_WORD_FREQ if short[t] in TOWN else COMMON_WORD_FREQ)}
+            assert not odd, (by, odd)
+    assert n_checked >= 200

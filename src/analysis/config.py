@@ -139,17 +139,19 @@ class UnitsParams:
 
 @dataclass(frozen=True)
 class SegmentParams:
-    lexicon: str = "data/lexicon/userdict.txt"
-    lexicon_review: str = "data/lexicon/entries.tsv"
+    lexicon_dir: str = "data/lexicon"
+    lexicon_layers: tuple[str, ...] = ("general", "corpus")
     stopword_dir: str = "data/stopwords"
-    stopword_layers: tuple[str, ...] = ("general", "domain")
+    stopword_layers: tuple[str, ...] = ("general", "domain", "selfref")
+    townships: str = "data/gazetteer/townships.csv"
+    heldout_terms: str = "data/lexicon/heldout_terms.tsv"
     pos_keep: str | tuple[str, ...] = "all"
     min_len: int = 2
     drop_numbers: bool = True
     places: str = "drop"
     convert_traditional: bool = True
     hmm: bool = False
-    backend: str = "jieba"
+    backend: str = "rjieba"
     candidate_min_count: int = 3
     candidate_min_docs: int = 2
     candidate_max_n: int = 3
@@ -157,6 +159,16 @@ class SegmentParams:
     domain_min_article_share: float = 0.5
     domain_min_evenness: float = 0.75
     domain_filler_pos: tuple[str, ...] = ("v", "vd", "vn", "d", "ad", "a", "c")
+    newword_min_count: int = 3
+    newword_min_docs: int = 1
+    newword_max_len: int = 4
+    newword_min_pmi: float = 3.0
+    newword_min_entropy: float = 1.0
+
+    def __post_init__(self):
+        if self.newword_max_len < 2 or self.newword_min_count < 1 or self.newword_min_docs < 1:
+            raise ParamsError("[segment] newword_max_len must be >= 2 and newword_min_count, "
+                              "newword_min_docs >= 1")
 
 
 @dataclass(frozen=True)
@@ -317,6 +329,7 @@ class BenchParams:
     scheduler: str = ""
     segment_mb: float = 2.0
     segment_repeats: int = 3
+    rotated_mb: float = 6.0
     parallel_mb: float = 50.0
     parallel_repeats: int = 2
     select_k_ks: tuple[int, ...] = (4, 6, 8, 10)

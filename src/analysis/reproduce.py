@@ -149,9 +149,11 @@ def run(params_file: str | Path | None = None, out: str | Path | None = None, *,
 def _check_curation(ctx: RunContext) -> None:
     """Warn when the lexicon additions were made for another corpus (overrides and labels
     are checked by the stages that read them)."""
-    lexicon = ctx.params.segment.lexicon
-    if lexicon and ctx.input(lexicon).is_file():
-        curation.warn_if_other_corpus(ctx.input(lexicon), ctx.corpus.sha256, "lexicon additions")
+    seg = ctx.params.segment
+    for layer in seg.lexicon_layers:
+        path = ctx.input(seg.lexicon_dir) / f"{layer}.txt"
+        if path.is_file():
+            curation.warn_if_other_corpus(path, ctx.corpus.sha256, f"{layer} lexicon entries")
 
 
 def _write_manifest(ctx: RunContext, state: dict, params_file: Path) -> Path:

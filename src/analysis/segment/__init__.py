@@ -13,18 +13,19 @@ Curating the lexicon and the domain stopword layer is data tooling, not part
 of the library: ``data/lexicon/candidates.py`` and ``data/stopwords/build_domain.py``.
 """
 
-from .audit import (audit_samples, filter_audit, lexicon_false_matches, occurrences_whole,
+from .audit import (audit_samples, filter_audit, heldout_audit, lexicon_false_matches,
+                    occurrences_whole,
                     place_audit, plain_segmenter, segmentation_audit, stopword_audit)
 from .backends import BACKENDS, BackendFallbackWarning
 from .formulas import formula_spans, formulas
-from .rules import PLACE_EXCEPTIONS, PLACE_MODES, PLACE_SUFFIXES, PLACE_TOKEN
+from .rules import LEVEL_TAGS, PLACE_EXCEPTIONS, PLACE_MODES, PLACE_SUFFIXES
 from .segmenter import Segmenter
 from .sentences import split_sentences
 from .wordlists import parse_userdict, read_false_matches, read_wordlist
 
 __all__ = [
-    "BACKENDS", "BackendFallbackWarning", "PLACE_EXCEPTIONS", "PLACE_MODES", "PLACE_SUFFIXES",
-    "PLACE_TOKEN", "Segmenter", "audit_samples", "filter_audit", "formula_spans", "formulas",
+    "BACKENDS", "BackendFallbackWarning", "LEVEL_TAGS", "PLACE_EXCEPTIONS", "PLACE_MODES",
+    "PLACE_SUFFIXES", "Segmenter", "audit_samples", "filter_audit", "formula_spans", "formulas", "heldout_audit",
     "lexicon_false_matches", "occurrences_whole", "parse_userdict", "place_audit",
     "plain_segmenter", "read_false_matches", "read_wordlist", "segmentation_audit",
     "split_sentences", "stopword_audit",

@@ -20,8 +20,9 @@ from .segmenter import Segmenter
 from .sentences import split_sentences
 from .wordlists import read_false_matches
 
-__all__ = ["audit_samples", "filter_audit", "lexicon_false_matches", "occurrences_whole",
-           "place_audit", "plain_segmenter", "segmentation_audit", "stopword_audit"]
+__all__ = ["audit_samples", "filter_audit", "heldout_audit", "lexicon_false_matches",
+           "occurrences_whole", "place_audit", "plain_segmenter", "segmentation_audit",
+           "stopword_audit"]
 
 
 def occurrences_whole(words: list[tuple[str, str]], text: str, term: str,
@@ -58,14 +59,16 @@ def plain_segmenter(segmenter: Segmenter) -> Segmenter:
 def lexicon_false_matches(segmenter: Segmenter) -> dict[str, list[str]]:
     """Reviewed string matches that are not the term, per lexicon word.
 
-    Read from ``entries.tsv`` next to the segmenter's user dictionary file
-    (column ``false_matches``); empty when there is no such table.
+    Read from the reviewed table ``<layer>.tsv`` next to each user dictionary
+    file ``<layer>.txt`` (column ``false_matches``); empty without such tables.
     """
     lex = segmenter.lexicon
-    if not isinstance(lex, (str, os.PathLike)):
-        return {}
-    table = Path(lex).parent / "entries.tsv"
-    return read_false_matches(table) if table.exists() else {}
+    files = list(lex.values()) if isinstance(lex, dict) else [lex]
+    out: dict[str, list[str]] = {}
+    for f in files:
+        if isinstance(f, (str, os.PathLike)) and Path(f).with_suffix(".tsv").exists():
+            out.update(read_false_matches(Path(f).with_suffix(".tsv")))
+    return out
 
 
 def segmentation_audit(paragraphs: pd.DataFrame, segmenter: Segmenter, *,
@@ -122,6 +125,67 @@ def segmentation_audit(paragraphs: pd.DataFrame, segmenter: Segmenter, *,
                                           kind="stable").reset_index(drop=True)
 
 
+def heldout_audit(paragraphs: pd.DataFrame, segmenter: Segmenter,
+                  terms: pd.DataFrame) -> pd.DataFrame:
+    """How often held-out terms stay whole in the corpus sentences that contain them.
+
+    A term stays whole in a sentence when no word boundary of
+    :meth:`Segmenter.words` falls strictly inside any of its occurrences there
+    (inside a longer word counts as whole); it is kept when, wherever it is
+    cut, no piece is a single character (so ``min_len`` loses none of it).
+
+    Parameters
+    ----------
+    terms : DataFrame
+        ``word``, ``source`` and ``jieba_alone`` (how plain jieba cuts the term
+        on its own, "/"-joined), e.g. ``data/lexicon/heldout_terms.tsv``.
+
+    Returns
+    -------
+    DataFrame
+        Per term found in some sentence: ``term``, ``source``, ``jieba_alone``,
+        ``sentences``, ``whole``, ``kept``, ``share_whole``, ``share_kept``;
+        then the rows ``(all)`` and
+        ``(jieba splits alone)`` that pool the sentences of all terms / of the
+        terms plain jieba cuts when alone. ``backend`` names the engine.
+    """
+    sents = [s for t in paragraphs["text"] for s in split_sentences(segmenter.normalize(t))]
+    rows = []
+    for word, source, alone in zip(terms["word"], terms["source"], terms["jieba_alone"]):
+        n = whole = kept = 0
+        for s in sents:
+            if word not in s:
+                continue
+            cuts, pos = set(), 0
+            for w, _ in segmenter.words(s):
+                pos += len(w)
+                cuts.add(pos)
+            starts = [m.start() for m in re.finditer(re.escape(word), s)]
+            inner = [[0] + sorted(c - a for c in cuts if a < c < a + len(word)) + [len(word)]
+                     for a in starts]
+            n += 1
+            whole += all(len(e) == 2 for e in inner)
+            kept += all(b - a >= 2 for e in inner for a, b in zip(e, e[1:]))
+        if n:
+            rows.append({"term": word, "source": source, "jieba_alone": alone,
+                         "sentences": n, "whole": whole, "kept": kept})
+    df = pd.DataFrame(rows, columns=["term", "source", "jieba_alone", "sentences", "whole",
+                                     "kept"])
+    hard = df[df["jieba_alone"].str.contains("/")]
+    pooled = [{"term": "(all)", "source": "", "jieba_alone": "",
+               "sentences": df["sentences"].sum(), "whole": df["whole"].sum(),
+               "kept": df["kept"].sum()},
+              {"term": "(jieba splits alone)", "source": "", "jieba_alone": "",
+               "sentences": hard["sentences"].sum(), "whole": hard["whole"].sum(),
+               "kept": hard["kept"].sum()}]
+    df = pd.concat([df, pd.DataFrame(pooled)], ignore_index=True)
+    n_sent = df["sentences"].where(df["sentences"] > 0)
+    df["share_whole"] = (df["whole"] / n_sent).round(6)
+    df["share_kept"] = (df["kept"] / n_sent).round(6)
+    df["backend"] = segmenter.backend_
+    return df
+
+
 def filter_audit(paragraphs: pd.DataFrame, segmenter: Segmenter) -> pd.DataFrame:
     """Words removed by each rule of the pipeline (first rule that fires).
 
@@ -131,7 +195,8 @@ def filter_audit(paragraphs: pd.DataFrame, segmenter: Segmenter) -> pd.DataFrame
         ``step`` (``punct``, ``place``, ``number``, ``stopword:<layer>``,
         ``min_len``, ``pos``, ``keep``), ``words`` (word occurrences),
         ``types`` (distinct words), ``share_of_words`` (of all non-punctuation
-        words), ``share_of_all`` (of all words including punctuation).
+        words), ``share_of_all`` (of all words including punctuation),
+        ``backend`` (the engine that produced the words: ``rjieba`` or ``jieba``).
     """
     counts: Counter = Counter()
     types: dict = defaultdict(set)
@@ -147,6 +212,7 @@ def filter_audit(paragraphs: pd.DataFrame, segmenter: Segmenter) -> pd.DataFrame
         "step": s, "words": counts[s], "types": len(types[s]),
         "share_of_words": round(counts[s] / nonpunct, 6) if s != "punct" and nonpunct else np.nan,
         "share_of_all": round(counts[s] / total, 6) if total else np.nan,
+        "backend": segmenter.backend_,
     } for s in steps]
     return pd.DataFrame(rows)
 

@@ -9,11 +9,12 @@ never touched. Text goes through one pipeline, in this order:
    which makes token sets depend on accidents of the text); or jieba-rs made
    to give the same words and tags (:mod:`analysis.segment.backends`);
 3. per word, the first rule that fires decides (see :meth:`Segmenter.explain`):
-   ``punct`` (no CJK letter or digit) · ``place`` (dropped, ``<PLACE>`` or
-   kept) · ``number`` (numbers, dates, percentages, counts) · ``stopword:<layer>``
-   (layers in their order) · ``min_len`` · ``pos`` (tag not in ``pos_keep``).
+   ``punct`` (no CJK letter or digit) · ``place`` (dropped, a level tag such as
+   ``<county>`` or kept) · ``number`` (numbers, dates, percentages, counts and
+   their fragments) · ``stopword:<layer>`` (layers in their order) · ``min_len`` ·
+   ``pos`` (tag not in ``pos_keep``).
 
-The lexicon (``data/lexicon/userdict.txt``) and the stopword layers
+The lexicon layers (``data/lexicon/<layer>.txt``) and the stopword layers
 (``data/stopwords/<layer>.txt``) are plain UTF-8 word lists read by
 :mod:`analysis.segment.wordlists`. Token lists are cached on disk, keyed by the
 sha256 of the texts, lexicon bytes, stopword bytes, gazetteer bytes, options,
@@ -32,10 +33,10 @@ import warnings
 from pathlib import Path
 
 from ..config import SegmentParams, resolve
-from ..gazetteer import load_gazetteer
+from ..gazetteer import load_gazetteer, load_townships
 from . import backends, rules, wordlists
 from .backends import AMBIGUOUS, BACKENDS, PROBE_TEXTS, BackendFallbackWarning, RJieba
-from .rules import NUMBER_RE, PLACE_MODES, PLACE_TOKEN, WORDCHAR_RE
+from .rules import LEVEL_TAGS, PLACE_MODES, WORDCHAR_RE
 from .sentences import split_sentences
 from .wordlists import read_lexicon, read_stopwords
 
@@ -46,6 +47,7 @@ __all__ = ["TOKEN_CODE", "Segmenter"]
 TOKEN_CODE = (Path(__file__), Path(backends.__file__), Path(rules.__file__),
               Path(wordlists.__file__))
 _MEMO_MAX = 1_000_000
+_TAG_RANK = {tag: i for i, tag in enumerate(dict.fromkeys(LEVEL_TAGS.values()))}
 
 
 def _sha(data: bytes | str) -> str:
@@ -80,11 +82,13 @@ class Segmenter:
 
     Parameters
     ----------
-    lexicon : path, list, False or None
+    lexicon : path, list, dict, False or None
         User dictionary: a file (``word [freq] [tag]`` per line), a list of
-        words or ``(word, freq, tag)`` tuples, or ``None``/``False``/``[]``
-        for none (the project's lexicon comes with :meth:`from_params`). A
-        missing frequency is set by ``Tokenizer.suggest_freq`` (whole-word minimum).
+        words or ``(word, freq, tag)`` tuples, layers ``{name: file or list}``
+        (added in order; ``lexicon_layers_`` keeps each layer's words), or
+        ``None``/``False``/``[]`` for none (the project's layers come with
+        :meth:`from_params`). A missing frequency is set by
+        ``Tokenizer.suggest_freq`` (whole-word minimum).
     stopwords : dict, list, False or None
         Stopword layers ``{name: path or iterable of words}`` (applied in
         order), a list of paths (layer named by file stem), or
@@ -94,17 +98,19 @@ class Segmenter:
     min_len : int
         Tokens shorter than this (in characters) are dropped.
     drop_numbers : bool
-        Drop numbers, dates, percentages and counts.
+        Drop numbers, dates, percentages, counts and their fragments (万余人次).
     places : {"drop", "placeholder", "keep"}
-        What to do with place names (see :meth:`is_place`). ``placeholder``
-        maps them to ``"<PLACE>"`` (adjacent place words give one token).
+        What to do with place names (see :meth:`place_level`). ``placeholder``
+        maps each to its level tag (:data:`analysis.segment.rules.LEVEL_TAGS`:
+        ``<county>``, ``<town>`` …); adjacent place words give one tag, the
+        finest level among them.
     convert_traditional : bool
         Convert traditional to simplified characters (OpenCC ``t2s``) first.
     hmm : bool
         Let jieba's HMM join unknown words.
     cache_dir : path, False or None
         Cache folder for :meth:`tokenize`; ``None`` or ``False``: no cache.
-    backend : {"jieba", "rjieba", "auto"}
+    backend : {"rjieba", "jieba", "auto"}
         Segmentation engine: pure-Python jieba, or jieba-rs with jieba's
         dictionary and tags (same output, see the module docstring; falls back
         to jieba with a :class:`BackendFallbackWarning` when it cannot promise
@@ -114,11 +120,14 @@ class Segmenter:
     gazetteer : path or None
         Divisions table (:func:`analysis.gazetteer.load_gazetteer`) whose full
         and short names the place rule uses; ``None``: suffix rule only.
+    townships : path or None
+        Township table (:func:`analysis.gazetteer.load_townships`): names and
+        short forms of towns, townships and subdistricts for the place rule.
     """
 
     def __init__(self, lexicon=None, stopwords=None, *, pos_keep=None, min_len=2,
                  drop_numbers=True, places="drop", convert_traditional=True, hmm=False,
-                 cache_dir=None, backend="jieba", gazetteer=None):
+                 cache_dir=None, backend="rjieba", gazetteer=None, townships=None):
         self.lexicon = lexicon
         self.stopwords = stopwords
         self.pos_keep = pos_keep
@@ -130,6 +139,7 @@ class Segmenter:
         self.cache_dir = cache_dir
         self.backend = backend
         self.gazetteer = gazetteer
+        self.townships = townships
 
     # ------------------------------------------------------------ construction
     @classmethod
@@ -142,8 +152,9 @@ class Segmenter:
         """
         sw_dir = resolve(p.stopword_dir, root)
         layers = {name: sw_dir / f"{name}.txt" for name in p.stopword_layers}
+        lex_dir = resolve(p.lexicon_dir, root)
         return cls(
-            lexicon=resolve(p.lexicon, root) if p.lexicon else False,
+            lexicon={name: lex_dir / f"{name}.txt" for name in p.lexicon_layers},
             stopwords=layers,
             pos_keep=p.pos_keep if isinstance(p.pos_keep, str) else list(p.pos_keep),
             min_len=p.min_len,
@@ -153,13 +164,14 @@ class Segmenter:
             hmm=p.hmm,
             backend=p.backend,
             gazetteer=gazetteer,
+            townships=resolve(p.townships, root) if p.townships else None,
             cache_dir=cache_dir,
         )
 
     def get_params(self) -> dict:
         """Constructor arguments, as stored."""
         keys = ["lexicon", "stopwords", "pos_keep", "min_len", "drop_numbers", "places",
-                "convert_traditional", "hmm", "cache_dir", "backend", "gazetteer"]
+                "convert_traditional", "hmm", "cache_dir", "backend", "gazetteer", "townships"]
         return {k: getattr(self, k) for k in keys}
 
     def _setup(self) -> None:
@@ -173,14 +185,13 @@ class Segmenter:
         lexicon, stopwords = self.lexicon, self.stopwords
         pos_keep = "all" if self.pos_keep is None else self.pos_keep
 
-        self.lexicon_, lex_bytes = read_lexicon(lexicon)
+        self.lexicon_, lex_bytes, self.lexicon_layers_ = read_lexicon(lexicon)
         self.stopword_layers_, sw_bytes = read_stopwords(stopwords)
         self.pos_keep_ = None if pos_keep in ("all", "*") else frozenset(pos_keep)
-        if self.gazetteer is not None:
-            gaz = load_gazetteer(self.gazetteer)
-            self.gazetteer_, self.gazetteer_short_ = gaz.names, gaz.short_names
-        else:
-            self.gazetteer_, self.gazetteer_short_ = frozenset(), frozenset()
+        gaz = load_gazetteer(self.gazetteer) if self.gazetteer is not None else None
+        towns = load_townships(self.townships) if self.townships is not None else None
+        self.gazetteer_, self.gazetteer_short_ = rules.place_index(gaz, towns)
+        self.word_freq_ = backends.jieba_base()[0]   # jieba's own, without user words
 
         self.tokenizer_, self.pos_tokenizer_ = backends.new_jieba(self.lexicon_)
         self.rjieba_ = None
@@ -204,6 +215,7 @@ class Segmenter:
             "hmm": self.hmm,
         }  # no backend: rjieba gives jieba's output or hands the text to jieba
         gaz = Path(self.gazetteer) if self.gazetteer is not None else None
+        towns = Path(self.townships) if self.townships is not None else None
         self.fingerprint_ = {
             "lexicon_sha256": _sha(lex_bytes),
             "stopwords_sha256": {k: _sha(v) for k, v in sw_bytes.items()},
@@ -211,6 +223,7 @@ class Segmenter:
             "jieba": _version("jieba"),
             "opencc": _version("opencc") if self.convert_traditional else None,
             "gazetteer_sha256": _sha(gaz.read_bytes()) if gaz else None,
+            "townships_sha256": _sha(towns.read_bytes()) if towns else None,
             "code_sha256": _sha(b"".join(p.read_bytes() for p in TOKEN_CODE)),
         }
         self.key_ = _sha(json.dumps(self.fingerprint_, sort_keys=True, ensure_ascii=False))
@@ -270,11 +283,16 @@ class Segmenter:
             return self._words_rjieba(text)
         return self._words_jieba(text)
 
-    def is_place(self, word: str, pos: str) -> bool:
-        """Whether a word is a place name (:func:`analysis.segment.rules.is_place`,
-        with this segmenter's gazetteer)."""
+    def place_level(self, word: str, pos: str) -> str | None:
+        """Level of a place name, or None (:func:`analysis.segment.rules.place_level`
+        with this segmenter's gazetteer and townships)."""
         self._setup()
-        return rules.is_place(word, pos, self.gazetteer_, self.gazetteer_short_)
+        return rules.place_level(word, pos, self.gazetteer_, self.gazetteer_short_,
+                                 self.word_freq_)
+
+    def is_place(self, word: str, pos: str) -> bool:
+        """Whether a word is a place name (:meth:`place_level` finds a level)."""
+        return self.place_level(word, pos) is not None
 
     def explain(self, text: str) -> list[tuple[str, str, str | None, str]]:
         """Each word with its tag, the token it yields (or None) and the rule.
@@ -289,17 +307,23 @@ class Segmenter:
 
     def _explain_pairs(self, words: list[tuple[str, str]]) -> list[tuple[str, str, str | None, str]]:
         out = []
-        prev_place = False
+        chain = None   # index in ``out`` of the placeholder of the current run of places
         placeholder = self.places == "placeholder"
         decisions = self.decisions_
         for pair in words:
             reason, tok = decisions[pair]
-            if reason == "place":
-                # adjacent place words give one placeholder
-                tok = PLACE_TOKEN if placeholder and not prev_place else None
-                prev_place = True
+            if reason != "place":
+                chain = None
+            elif not placeholder:
+                tok = None
+            elif chain is None:
+                chain = len(out)
             else:
-                prev_place = False
+                # adjacent place words give one tag: the finest level among them
+                first = out[chain]
+                if _TAG_RANK[tok] > _TAG_RANK[first[2]]:
+                    out[chain] = (first[0], first[1], tok, first[3])
+                tok = None
             out.append((pair[0], pair[1], tok, reason))
         return out
 
@@ -309,8 +333,10 @@ class Segmenter:
         w = word.strip()
         if not w or not WORDCHAR_RE.search(w):
             return "punct", None
-        if self.places != "keep" and self.is_place(w, pos):
-            return "place", None
+        if self.places != "keep":
+            level = self.place_level(w, pos)
+            if level is not None:
+                return "place", LEVEL_TAGS[level]
         reason = self._reason(w, pos)
         return reason, (w if reason == "keep" else None)
 
@@ -320,10 +346,11 @@ class Segmenter:
         if tag is AMBIGUOUS:
             self.ambiguous_words_.add(word)
             return None
-        return self.decisions_[(word, tag)][1]
+        reason, tok = self.decisions_[(word, tag)]
+        return None if reason == "place" else tok
 
     def _reason(self, w: str, pos: str) -> str:
-        if self.drop_numbers and NUMBER_RE.match(w):
+        if self.drop_numbers and rules.is_number(w):
             return "number"
         for name, words in self.stopword_layers_.items():
             if w in words:

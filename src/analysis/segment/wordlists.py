@@ -59,12 +59,36 @@ def parse_userdict(lines: Iterable[str]) -> list[tuple[str, int | None, str | No
     return out
 
 
-def read_lexicon(lexicon) -> tuple[list[tuple[str, int | None, str | None]], bytes]:
-    """User-dictionary entries ``(word, freq, tag)`` and the bytes they hash by.
+def read_lexicon(lexicon) -> tuple[list[tuple[str, int | None, str | None]], bytes, dict]:
+    """User-dictionary entries ``(word, freq, tag)``, the bytes they hash by, and
+    the words of each layer ``{name: [word, ...]}``.
 
-    ``lexicon`` is a file, a list of words or ``(word, freq, tag)`` tuples, or
+    ``lexicon`` is a file, a list of words or ``(word, freq, tag)`` tuples,
+    layers ``{name: file or list}`` (concatenated in order), or
     ``False``/``None`` for none (see :class:`~analysis.segment.Segmenter`).
+
+    Raises
+    ------
+    ValueError
+        If a word is in two layers (naming both).
     """
+    if isinstance(lexicon, dict):
+        entries, raw, layers, seen = [], [], {}, {}
+        for name, src in lexicon.items():
+            part, data = _read_one_lexicon(src)
+            for w, _, _ in part:
+                if w in seen:
+                    raise ValueError(f"lexicon word {w!r} is in layers {seen[w]!r} and {name!r}")
+                seen[w] = name
+            entries += part
+            layers[name] = [w for w, _, _ in part]
+            raw.append(name.encode("utf-8") + b"\0" + data)
+        return entries, b"\0\0".join(raw), layers
+    entries, data = _read_one_lexicon(lexicon)
+    return entries, data, {"lexicon": [w for w, _, _ in entries]} if entries else {}
+
+
+def _read_one_lexicon(lexicon) -> tuple[list[tuple[str, int | None, str | None]], bytes]:
     if lexicon is False or lexicon is None:
         return [], b""
     if isinstance(lexicon, (str, os.PathLike)):
@@ -105,7 +129,7 @@ def read_stopwords(stopwords) -> tuple[dict[str, frozenset], dict[str, bytes]]:
 def read_false_matches(entries: str | os.PathLike) -> dict[str, list[str]]:
     """Reviewed string matches that are not the term, per lexicon word.
 
-    Read from the curated lexicon table (``entries.tsv``, column
+    Read from a curated lexicon table (``data/lexicon/<layer>.tsv``, column
     ``false_matches``: space-separated strings, e.g. 多元化解决 for 多元化解).
     """
     df = pd.read_csv(entries, sep="\t", dtype=str, keep_default_na=False, encoding="utf-8-sig")
