@@ -101,12 +101,12 @@ cooccur.kwic("网格", x.windows, x.articles, window=x.params.kwic_window,
              unit_col=x.unit_col)[["article_id", "left", "keyword", "right"]].head(10)
 
 # %% [markdown]
-# ## Differential network: city against county party committees (text-level)
+# ## Differential network: the two groups of `[contrast]` (text-level)
 #
-# Per pair, the measure among city-level and among county-level party-committee articles;
-# the p-value comes from shuffling the group labels over *articles* (sentences of one
-# article move together), and q-values control the false discovery rate over all tested
-# pairs. The coverage table states the articles each side stands on.
+# Per pair, the measure in each group's articles; the p-value comes from shuffling the
+# group labels over *units* (articles, or the articles of one `cluster_by` value together;
+# sentences of one unit move together), and q-values control the false discovery rate over
+# all tested pairs. The coverage table states the articles each side stands on.
 
 # %%
 try:

@@ -168,3 +168,13 @@ def test_moment_sampler_matches_mean_and_variance():
     assert ((draws >= 0) & (draws <= 1)).all()                 # Beta for proportions
     const, m = stats.moment_sampler(np.zeros(4))
     assert (const(rng, 3) == 0).all() and m == 0
+
+
+def test_differential_network_permutes_the_same_units_as_the_comparisons():
+    from analysis.cooccur.stage import _as_units
+
+    arts = pd.DataFrame({"article_id": [4, 5, 6], "tier": ["city"] * 3})
+    win = pd.DataFrame({"article_id": [4, 4, 5, 6], "tokens": [["甲"], ["乙"], ["丙"], ["丁"]]})
+    w, a = _as_units(win, arts, pd.Series({4: "滁州市", 5: "滁州市"}))
+    assert len(a) == 2                                     # 滁州市 (4 and 5) and article 6
+    assert w["article_id"].tolist()[:3] == [1, 1, 1] and w["article_id"].iloc[3] == 2

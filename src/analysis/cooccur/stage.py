@@ -132,6 +132,19 @@ def _ego_networks(net: CooccurrenceNetwork, windows: pd.DataFrame, articles: pd.
                        pd.concat(kwics, ignore_index=True) if kwics else None)
 
 
+def _as_units(windows: pd.DataFrame, articles: pd.DataFrame,
+              clusters: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Windows and articles with ``article_id`` replaced by a unit number: articles of one
+    ``[contrast] cluster_by`` value pool their windows and are permuted together."""
+    key = articles["article_id"].map(clusters)
+    key = key.where(key.notna(), "article " + articles["article_id"].astype(str))
+    codes = {k: i + 1 for i, k in enumerate(dict.fromkeys(key))}
+    unit = dict(zip(articles["article_id"], key.map(codes)))
+    return (windows.assign(article_id=windows["article_id"].map(unit)),
+            articles.assign(article_id=articles["article_id"].map(unit))
+            .drop_duplicates("article_id"))
+
+
 def _differential(windows: pd.DataFrame, articles: pd.DataFrame, p: CooccurParams,
                   cp: ContrastParams) -> Differential | None:
     """The two groups of ``[contrast]`` (the project's one group definition)."""
@@ -144,9 +157,11 @@ def _differential(windows: pd.DataFrame, articles: pd.DataFrame, p: CooccurParam
     a, b, group_col = contrast.a, contrast.b, contrast.by
     within = {cp.within_col: cp.within_value} if cp.within_col else {}
     cov = group_coverage(articles, group_col=group_col, groups=(a, b), within=within)
+    win, units = (windows, articles) if contrast.clusters is None else _as_units(
+        windows, articles, contrast.clusters)
     try:
         table = differential_network(
-            windows, articles, group_col=group_col, groups=(a, b), measure=d.measure,
+            win, units, group_col=group_col, groups=(a, b), measure=d.measure,
             n_perm=d.n_perm, random_state=p.random_state, min_count=d.min_count,
             alpha=d.alpha, min_articles=d.min_articles, within=within or None,
             n_keywords=d.n_keywords, min_windows=d.min_windows)
@@ -238,7 +253,7 @@ def differential_figure(x: CooccurInputs) -> Figure:
     wa, wb = diff.attrs["n_windows"]
     n_sig = (diff["stronger_in"] == a).sum(), (diff["stronger_in"] == b).sum()
     note = (f"{d.group_col} = {a} vs {b}{within_text(d.within)}; {wa} vs {wb} windows; "
-            f"{diff.attrs['n_perm']} permutations of group labels over articles, "
+            f"{diff.attrs['n_perm']} permutations of group labels over units, "
             f"BH q < {diff.attrs['alpha']:g}: {n_sig[0]} edges stronger in {a}, "
             f"{n_sig[1]} in {b}")
     nodes, edges = differential_layout(diff, x.network.terms_, seed=x.params.random_state,

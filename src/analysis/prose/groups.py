@@ -83,8 +83,11 @@ def grouping_definition(cov: pd.DataFrame, by: str, *, level: str = "text") -> s
 
 
 def prevalence_status(prev: pd.DataFrame, by: str) -> str:
-    """Which groups of a prevalence table have an interval, a point only, or nothing."""
-    g = prev.drop_duplicates(by)
+    """Which groups of a prevalence table have an interval, a point only, or nothing,
+    and which intervals are withheld because their simulated coverage is too low."""
+    withheld = prev[prev["status"].str.startswith("interval withheld")]
+    g = prev.assign(status=prev["status"].where(
+        ~prev["status"].str.startswith("interval withheld"), "estimated")).drop_duplicates(by)
     est = g[g["status"] == "estimated"]
     point = g[g["status"].str.startswith("point only")]
     other = g[~g.index.isin(est.index) & ~g.index.isin(point.index)]
@@ -99,4 +102,10 @@ def prevalence_status(prev: pd.DataFrame, by: str) -> str:
     if len(other):
         out.append("No estimate: " + listing(
             f"{r[by]} ({r['status']})" for _, r in other.iterrows()) + ".")
+    if len(withheld):
+        out.append("Interval withheld, its simulated coverage at that n below the "
+                   "threshold: " + listing(
+                       f"{r[by]} {str(r['topic']).replace('topic_', 'T')} "
+                       f"({r['status'].removeprefix('interval withheld: ')})"
+                       for _, r in withheld.iterrows()) + ".")
     return " ".join(out)

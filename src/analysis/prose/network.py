@@ -44,8 +44,9 @@ def strongest_partners(edges: pd.DataFrame, term: str, measure: str, *, n: int =
 def differential_summary(table: pd.DataFrame | None, cov: pd.DataFrame, alpha: float) -> str:
     """The groups of the differential network with their n, and how many pairs differ.
 
-    ``cov`` has ``group``, ``n_articles``, ``n_text``, ``article_ids``, ``status``.
-    The network's test shuffles articles (it does not merge ``cluster_by`` units).
+    ``cov`` has ``group``, ``n_articles``, ``n_text``, ``article_ids``, ``status``;
+    the table's ``attrs["n_articles"]`` are the units the test shuffled (articles, or
+    ``[contrast] cluster_by`` clusters).
     """
     sides = listing(
         f"{r.group} {r.n_text} of {r.n_articles} entries with a body "
@@ -58,8 +59,10 @@ def differential_summary(table: pd.DataFrame | None, cov: pd.DataFrame, alpha: f
                f"none of the {len(table)} tested pairs differs with q < {alpha:g}: the data "
                "do not show a difference in how these terms are linked, which is not "
                "evidence that there is none")
-    return (f"Groups: {sides}. Shuffling group labels over articles (each article one unit, "
-            f"even where `cluster_by` merges articles elsewhere), {verdict}.")
+    units = table.attrs.get("n_articles")
+    shuffled = (f"over {units[0]} and {units[1]} units (articles of one `cluster_by` value "
+                "count as one)" if units else "over units")
+    return f"Groups: {sides}. Shuffling group labels {shuffled}, {verdict}."
 
 
 def title_hub(title_windows: pd.DataFrame, nodes: pd.DataFrame) -> str:
