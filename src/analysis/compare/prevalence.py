@@ -54,10 +54,14 @@ def article_prevalence(doc_topics: pd.DataFrame, *, topic_cols=None,
     return out.sort_index()
 
 
-def _units(articles: pd.DataFrame, by: str, prev: pd.DataFrame, level: str) -> pd.Series:
-    """Group of each article that enters an estimate at this level."""
+def _article_units(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: str, level: str,
+                   topic_cols, weight_col) -> tuple[pd.DataFrame, list[str], pd.Series]:
+    """Article prevalence (long, per refit), its measure columns, and the group of each
+    article that enters an estimate at this level."""
+    prev = article_prevalence(doc_topics, topic_cols=topic_cols,
+                              weight_col=weight_col).reset_index()
     g = level_groups(articles, by, level)
-    return g[g.index.isin(prev["article_id"])]
+    return prev, topic_columns(doc_topics, topic_cols), g[g.index.isin(prev["article_id"])]
 
 
 def topic_prevalence(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: str, *,
@@ -106,10 +110,7 @@ def topic_prevalence(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: str, 
                        random_state=random_state, n_perm=n_perm, max_exact=max_exact,
                        alpha=alpha, coverage_reps=coverage_reps,
                        coverage_boot=coverage_boot, min_coverage=min_coverage)
-    prev = article_prevalence(doc_topics, topic_cols=topic_cols,
-                              weight_col=weight_col).reset_index()
-    cols = topic_columns(doc_topics, topic_cols)
-    units = _units(articles, by, prev, level)
+    prev, cols, units = _article_units(doc_topics, articles, by, level, topic_cols, weight_col)
     cov = coverage(articles, by, tokens)
     rows = []
     for name in cov[by]:
@@ -155,10 +156,7 @@ def prevalence_difference(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: 
                        random_state=random_state, n_perm=n_perm, max_exact=max_exact,
                        alpha=alpha, coverage_reps=coverage_reps,
                        coverage_boot=coverage_boot, min_coverage=min_coverage)
-    prev = article_prevalence(doc_topics, topic_cols=topic_cols,
-                              weight_col=weight_col).reset_index()
-    cols = topic_columns(doc_topics, topic_cols)
-    units = _units(articles, by, prev, level)
+    prev, cols, units = _article_units(doc_topics, articles, by, level, topic_cols, weight_col)
     cov = coverage(articles, by).set_index(by)
     xs, keys = {}, {}
     for name in (a, b):

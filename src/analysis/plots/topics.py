@@ -115,9 +115,11 @@ def draw_top_words(terms: pd.DataFrame, labels: pd.DataFrame, *, evidence: str) 
         ax.set_yticks(range(n), [term(w) for w in words["term"]], fontsize=6)
         ax.invert_yaxis()
         ax.tick_params(axis="x", labelsize=6)
-        name = "\n".join(textwrap.fill(line, 22, break_on_hyphens=False)
+        name = "\n".join(textwrap.fill(line, 18, break_on_hyphens=False)
                          for line in term(str(lab.loc[t, "label"]), "\n").split("\n"))
-        ax.set_title(f"T{t} {name}", fontsize=6.5, loc="left")
+        # The topic number on its own line: a CJK label does not wrap and the panels
+        # are narrow beside their glossed word labels.
+        ax.set_title(f"T{t}\n{name}", fontsize=6.5, loc="left")
     fig.supxlabel("word probability in topic")
     fig.suptitle("Top words per topic (probability); LDA on body paragraphs", x=0.01,
                  ha="left")

@@ -46,9 +46,8 @@ def figures(ctx: RunContext, res: TopicResults) -> dict[str, Figure]:
     """The stage's figures by file stem (not saved)."""
     ev = captions(ctx, res)
     p = ctx.params.topics
-    sweep = (f"Models: the K sweep, {len(p.k_seeds)} seeds per K "
-             f"({p.heldout_frac:.0%} of documents held out for the bound)")
-    reported = f"Model: the reported fit, K = {res.num_topics}, seed {p.random_state}"
+    sweep = f"K-sweep models, {len(p.k_seeds)} seeds per K"
+    reported = f"Reported model (K = {res.num_topics}, seed {p.random_state})"
     return {
         "topics_k_diagnostics": draw_k_diagnostics(res.k_table, chosen_k=res.num_topics,
                                                    evidence=f"{ev['text']} {sweep}."),
