@@ -88,7 +88,8 @@ def _intervals_diff(sa: np.ndarray, sb: np.ndarray, method: str, n_boot: int, rn
     if method == "t":
         va, vb = sa.var(1, ddof=1) / n, sb.var(1, ddof=1) / n
         d, se = sa.mean(1) - sb.mean(1), np.sqrt(va + vb)
-        df = (va + vb) ** 2 / (va ** 2 / (n - 1) + vb ** 2 / (n - 1))
+        with np.errstate(divide="ignore", invalid="ignore"):   # constant samples
+            df = (va + vb) ** 2 / (va ** 2 / (n - 1) + vb ** 2 / (n - 1))
         q = st.t.ppf(0.975, df)
         return d - q * se, d + q * se
     lo, hi = np.empty(len(sa)), np.empty(len(sa))
