@@ -1,8 +1,7 @@
 """Publication checks on the figures and LaTeX a run writes.
 
-One reduced ``reproduce`` runs into a temporary folder (or ``PINGAN_FIGURES_RUN`` names
-the output root of a run to check) while every figure is recorded as it is saved: its
-texts and the colours of the artists tagged with a category. Then, for every figure:
+One reduced ``reproduce`` runs into a temporary folder while every figure is recorded as
+it is saved: its texts and the colours of the artists tagged with a category. Then, for every figure:
 its page is a named journal size and no text is below 6 pt (read from the PDF), the PDF
 declares the fonts it embeds (``pdffonts``), Ghostscript and MuPDF render it like the PNG,
 one category has one colour across all figures, and every Chinese term drawn has a gloss.
@@ -11,7 +10,7 @@ one category has one colour across all figures, and every Chinese term drawn has
 
 from __future__ import annotations
 
-import os
+import re
 import shutil
 import subprocess
 from collections import defaultdict
@@ -243,6 +242,10 @@ def test_variables_and_tables_compile_with_pdflatex(run, tmp_path):
     assert any(t.stem.startswith("keyness_") for t in tables)
     tex = (results / "variables.tex").read_text(encoding="utf-8")
     assert tex.isascii() and "\\paTopicLabelZeroStability" in tex
+    # A minus sign is $-$ (NPMI is negative), never a bare hyphen before a digit.
+    assert "{$-$0." in tex and re.search(r"[{ \[]-\d", tex) is None
+    zh = (results / "variables_zh.tex").read_text(encoding="utf-8")
+    assert not zh.isascii()
     body = "\n".join(f"\\input{{{t}}}" for t in tables)
     doc = tmp_path / "paper.tex"
     doc.write_text("\\documentclass{article}\n\\usepackage{booktabs}\n"

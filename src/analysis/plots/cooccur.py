@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .labels import Labels, active
-from .style import MISSING_COLOUR, caption, colour, figsize, human, style, tag
+from .style import CATEGORIES, MISSING_COLOUR, colour, figsize, human, style, tag
+from .style import caption as add_caption
 
 __all__ = ["adjust_labels", "community_colours", "draw_differential", "draw_ego", "draw_graph",
            "draw_network", "label_text"]
@@ -167,7 +168,6 @@ def draw_network(nodes: pd.DataFrame, edges: pd.DataFrame, *, title: str, captio
     """
     import matplotlib.pyplot as plt
 
-    from .style import caption as add_caption
 
     colours = community_colours(dict(zip(nodes["term"], nodes["community"])))
     with style():
@@ -193,7 +193,6 @@ def draw_ego(nodes: pd.DataFrame, edges: pd.DataFrame, term: str, *, caption: st
     """
     import matplotlib.pyplot as plt
 
-    from .style import caption as add_caption
 
     colours = community_colours(communities or {})
     colours[term] = "#000000"
@@ -253,8 +252,6 @@ def draw_differential(diff: pd.DataFrame, nodes: pd.DataFrame, edges: pd.DataFra
     """
     import matplotlib.pyplot as plt
 
-    from .style import CATEGORIES
-    from .style import caption as add_caption
 
     a, b = diff.attrs.get("groups", ("a", "b"))
     alpha = diff.attrs.get("alpha", 0.05)

@@ -255,6 +255,21 @@ def _check_overflow(fig, where: str) -> None:
             f"(drawn extent x {box.x0:.2f}..{box.x1:.2f}, y {box.y0:.2f}..{box.y1:.2f})")
 
 
+def _freeze_layout(fig) -> None:
+    """Fix the layout once, at a stated precision, for every format.
+
+    The constrained layout is otherwise solved again for each file at its dpi, and its
+    last bits depend on what the process drew before; rounded positions (1e-6 of the
+    figure) make the PNG and PDF share one layout and the bytes stable.
+    """
+    for ax in fig.axes:
+        ax.set_position([round(float(v), 6) for v in ax.get_position().bounds])
+    for t in (fig._suptitle, fig._supxlabel, fig._supylabel):
+        if t is not None:
+            t.set_position(tuple(round(float(v), 6) for v in t.get_position()))
+    fig.set_layout_engine("none")
+
+
 def save(fig, path: str | Path, formats: tuple[str, ...] = ("png", "pdf"),
          dpi: int = 300) -> list[Path]:
     """Save ``fig`` as ``path.<fmt>`` for each format and close it.
@@ -275,6 +290,7 @@ def save(fig, path: str | Path, formats: tuple[str, ...] = ("png", "pdf"),
     # so saving applies the project style whatever the caller's rcParams are.
     with style():
         _check_overflow(fig, str(path))
+        _freeze_layout(fig)
         for fmt in formats:
             out = path.with_suffix(f".{fmt}")
             with warnings.catch_warnings(record=True) as caught:

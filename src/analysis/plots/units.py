@@ -111,7 +111,7 @@ def draw_by_province(articles: pd.DataFrame, *, caption: str, evidence: str):
     _stacked_barh(ax, table)
     ax.set_xlim(0, table.sum(axis=1).max() * 1.15 + 1)
     ax.set_xlabel("articles")
-    ax.legend(title=human("text_status"), loc="lower right", frameon=False)
+    ax.legend(title=human("text_status"), loc="center right", frameon=False)
     ax.set_title("Corpus by province of the issuing unit (n = %d articles)" % len(data),
                  loc="left")
     add_caption(fig, [f"{term(_MISSING)}: a name found in several provinces, a sub-county "
