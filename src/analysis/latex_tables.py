@@ -90,19 +90,23 @@ def _prevalence(path: Path) -> tuple[str, str] | None:
 def _keyness(path: Path, glossary: dict) -> tuple[str, str] | None:
     by = re.fullmatch(r"keyness_by_(.+)\.csv", path.name).group(1)
     kw = pd.read_csv(path, keep_default_na=False, na_values=[""])
-    over = kw[kw["key"].astype(str).eq("True") & (kw["direction"] == "over")]
+    over = kw[kw["significant"].astype(str).eq("True") & (kw["direction"] == "over")]
     if over.empty:
         return None
     rows, missing = [], []
     for g, grp in over.groupby(by, sort=True):
         for r in grp.sort_values("g2", ascending=False).head(_TOP_KEYNESS).itertuples():
             rows.append({"Group": _cell(g), "Term (gloss)": _gloss(r.term, glossary, missing),
-                         "G2": _num(r.g2, 1), "log2 ratio": _num(r.log_ratio, 2)})
-    cap = (f"Top {_TOP_KEYNESS} key terms per {by.replace('_', ' ')} group (text level; "
-           "G2 vs the other groups and an article-level permutation test, both "
-           "Benjamini-Hochberg q < 0.05; in at least 2 articles)")
+                         "G2": _num(r.g2, 1), "Articles": f"{int(r.docs)}/{int(r.n_docs)}",
+                         "Article q": _num(r.article_q, 3),
+                         "Key": "yes" if str(r.key) == "True" else "no"})
+    cap = (f"Top {_TOP_KEYNESS} over-used terms per {by.replace('_', ' ')} group by G2 "
+           "(text level, vs the other groups, Benjamini-Hochberg q < 0.05), with the "
+           "articles of the group that use them and an article-level permutation test "
+           "(q, Benjamini-Hochberg). Key: both tests pass and the term is in at least 2 "
+           "articles of a group of at least 2")
     cap += f"; {len(missing)} unglossed." if missing else "."
-    return f"keyness_{by}", _latex(pd.DataFrame(rows), cap, f"keyness-{by}", "llrr")
+    return f"keyness_{by}", _latex(pd.DataFrame(rows), cap, f"keyness-{by}", "llrrrl")
 
 
 def _coverage(results: Path) -> tuple[str, str]:
