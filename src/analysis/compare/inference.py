@@ -92,7 +92,7 @@ def _coverage(va: np.ndarray, vb: np.ndarray | None, name: str,
 def _withhold(lo, hi, coverage, n_text: str, inf: Inference):
     """Intervals whose checked coverage is too low become NaN; per-column status."""
     bad = coverage < inf.min_coverage
-    status = np.where(bad, [f"interval withheld: simulated coverage {c:.2f} < "
+    status = np.where(bad, [f"interval withheld: simulated coverage {c:.3f} < "
                             f"{inf.min_coverage:.2f} at {n_text}" for c in coverage],
                       "estimated")
     return np.where(bad, np.nan, lo), np.where(bad, np.nan, hi), list(status)
