@@ -177,9 +177,10 @@ def bench_scale(b: dict, sizes: list[float]) -> dict:
     return out
 
 
-def bench_realtext(b: dict) -> dict:
+def bench_realtext(b: dict, progress=None) -> dict:
     """Every stage of reproduce on the rotated real-text table corpus (bench/realtext.py),
-    each in its own measured process, into one output root."""
+    each in its own measured process, into one output root; ``progress(summary)`` is
+    called after each stage."""
     import realtext
     from analysis.stages import STAGES
 
@@ -199,14 +200,24 @@ def bench_realtext(b: dict) -> dict:
                            "peak_tree_rss_mb": run["peak_tree_rss_mb"],
                            "peak_tree_pss_mb": run.get("peak_tree_pss_mb"),
                            "max_rss_mb": run["max_rss_mb"], "ok": run["returncode"] == 0}
+        v = stages[st.name]
+        _say(f"    {st.name}: {v['stage_s']} s in stage, {v['process_s']:.1f} s process, "
+             f"{v['cpu_s']:.1f} CPU-s, peak RSS {v['peak_tree_rss_mb']:.0f} MB (tree), "
+             f"ok={v['ok']}")
+        if progress is not None:  # a long run keeps what it measured if stopped
+            progress(_realtext_summary(size, b, stages, len(STAGES)))
         if run["returncode"] != 0:
             break
+    return _realtext_summary(size, b, stages, len(STAGES))
+
+
+def _realtext_summary(size: dict, b: dict, stages: dict, n_stages: int) -> dict:
     peak = max(max(v["peak_tree_rss_mb"], v["max_rss_mb"]) for v in stages.values())
     return {"corpus": size, "reduced_profile": b["realtext_reduced"], "stages": stages,
             "total_process_s": sum(v["process_s"] for v in stages.values()),
             "peak_rss_mb": peak, "max_rss_gb_target": b["max_rss_gb"],
             "under_rss_target": peak / 1024 < b["max_rss_gb"],
-            "ok": len(stages) == len(STAGES) and all(v["ok"] for v in stages.values())}
+            "ok": len(stages) == n_stages and all(v["ok"] for v in stages.values())}
 
 
 # ----------------------------------------------------------------- table
@@ -316,8 +327,9 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     res: dict = {}
     t0 = time.perf_counter()
+    out = Path(args.out)
     if args.realtext:
-        res["realtext"] = bench_realtext(b)
+        res["realtext"] = bench_realtext(b, progress=lambda r: _write(out, {"realtext": r}, b))
     elif args.scale:
         sizes = [float(x) for x in args.scale.split(",") if x.strip()]
         res["scale"] = bench_scale(b, sizes)
@@ -333,7 +345,13 @@ def main(argv: list[str] | None = None) -> int:
             res["reproduce"] = bench_reproduce(args.params)
     print_table(res)
 
-    out = Path(args.out)
+    _write(out, res, b)
+    _say(f"\nwrote {out} in {time.perf_counter() - t0:.0f} s")
+    return 0
+
+
+def _write(out: Path, res: dict, b: dict) -> None:
+    """Merge ``res`` into ``results/bench.json`` (other groups' results are kept)."""
     previous = json.loads(out.read_text()) if out.exists() else {}
     previous.setdefault("results", {}).update(res)
     previous["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
@@ -341,8 +359,6 @@ def main(argv: list[str] | None = None) -> int:
     previous["bench_params"] = b
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(previous, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
-    _say(f"\nwrote {out} in {time.perf_counter() - t0:.0f} s")
-    return 0
 
 
 if __name__ == "__main__":

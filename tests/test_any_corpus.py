@@ -146,6 +146,7 @@ def test_table_metadata_travels_into_the_articles(table_run):
     # The corpus's own province is kept; with classify = "none" nothing is read from titles.
     has_province = arts["province"] != ""
     assert (arts.loc[has_province, "province_source"] == "corpus").all() and has_province.any()
+    assert (arts.loc[~has_province, "province_source"] == "").all() and (~has_province).any()
     assert (arts["unit_type"] == "").all() and (arts["tier"] == "").all()
     assert arts["text_status"].value_counts().to_dict() == {"title_only": 55, "full": 20}
 

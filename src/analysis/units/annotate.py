@@ -37,7 +37,7 @@ def _body(text) -> str | None:
 def _check_own(articles: pd.DataFrame, field: str, gazetteer: Gazetteer) -> None:
     """A corpus's own codebook column must hold codebook values (place is free text)."""
     for aid, value in zip(articles["article_id"], articles[field]):
-        problem = value is not None and check_value(field, value, gazetteer.provinces)
+        problem = pd.notna(value) and check_value(field, value, gazetteer.provinces)
         if problem:
             raise OverrideError(f"article {aid}: the corpus's own column {problem}; "
                                 "rename the column to keep it as plain metadata")
@@ -88,7 +88,7 @@ def annotate(articles: pd.DataFrame, overrides: pd.DataFrame | None = None, *,
     out["unit_note"] = [i.note for i in infos] if infos else None
     for f in FIELDS:
         if f in own:
-            out[f"{f}_source"] = [None if v is None else "corpus" for v in out[f]]
+            out[f"{f}_source"] = [None if pd.isna(v) else "corpus" for v in out[f]]
         else:
             out[f"{f}_source"] = [getattr(i, f"{f}_source") for i in infos] if infos else None
     out["override_reason"] = None
