@@ -87,7 +87,8 @@ articles["text_status"].value_counts()
 
 # %%
 print("groups:", list(params.compare.groups))
-print("difference between the two best-covered text groups of:", params.compare.difference_by)
+print("the comparison of [contrast]:", params.contrast.by, list(params.contrast.groups) or
+      "the two groups with most text")
 for by in params.compare.groups:
     display(coverage(articles, by)[[by, "n_articles", "n_text", "n_chars", "evidence"]])
 

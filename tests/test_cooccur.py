@@ -364,9 +364,8 @@ def test_every_edge_is_traceable_to_its_sentences(net, windows):
 def section_run(params, tmp_path_factory):
     """A run whose differential groups have no bodies, with figures as PNG only."""
     p = params.replace({
-        "cooccur.unit_col": "section", "cooccur.differential.group_col": "section",
-        "cooccur.differential.within_col": "",
-        "cooccur.differential.groups": ["party_committees", "other_units"],
+        "cooccur.unit_col": "section", "contrast.by": "section", "contrast.within_col": "",
+        "contrast.groups": ["party_committees", "other_units"], "contrast.cluster_by": "",
         "figures.formats": ["png"]})
     run = RunContext(p, tmp_path_factory.mktemp("cooccur"))
     # a group without bodies: the differential step must say so, not draw

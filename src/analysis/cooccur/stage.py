@@ -152,13 +152,17 @@ def _differential(windows: pd.DataFrame, articles: pd.DataFrame, p: CooccurParam
     try:
         contrast = resolve_contrast(articles, cp)
     except NoTextError as exc:
-        warnings.warn(f"{exc}; differential network skipped", stacklevel=3)
-        return None
-    a, b, group_col = contrast.a, contrast.b, contrast.by
+        if not (len(cp.groups) == 2 and cp.by in articles.columns):
+            warnings.warn(f"{exc}; differential network skipped", stacklevel=3)
+            return None
+        contrast = None   # named groups without text: their coverage says so below
+    a, b = contrast.pair if contrast is not None else cp.groups
+    group_col = cp.by
     within = {cp.within_col: cp.within_value} if cp.within_col else {}
     cov = group_coverage(articles, group_col=group_col, groups=(a, b), within=within)
-    win, units = (windows, articles) if contrast.clusters is None else _as_units(
-        windows, articles, contrast.clusters)
+    clusters = contrast.clusters if contrast is not None else None
+    win, units = (windows, articles) if clusters is None else _as_units(
+        windows, articles, clusters)
     try:
         table = differential_network(
             win, units, group_col=group_col, groups=(a, b), measure=d.measure,
