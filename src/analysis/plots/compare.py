@@ -5,7 +5,8 @@ Each ``draw_*`` takes the table its compute function returns, plus ``evidence``
 returns a Figure, or None when the table has fewer than two groups with data (a
 comparison of one group is no comparison; the skip is logged). Every figure shows
 its groups' coverage. Intervals are drawn only where both bounds are finite; a
-group without an interval (too few articles) gets an open marker and a note.
+group without an interval (too few units, or an interval withheld by its coverage check)
+gets an open marker and a note.
 """
 
 from __future__ import annotations
@@ -119,14 +120,18 @@ def draw_topic_prevalence(prev: pd.DataFrame, by: str, *, evidence: str,
             tag(open_pts, by, grp)
     ax.set_yticks(range(len(topics)), [_wrap((topic_labels or {}).get(t, t)) for t in topics])
     ax.invert_yaxis()
-    ax.set_xlabel("mean topic prevalence per article (95% cluster-bootstrap interval)")
+    ax.set_xlabel("mean topic prevalence per article (95% interval)")
     ax.set_title(f"Topic prevalence by {human(by)}, {level} level", loc="left")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0),
               frameon=False, title=human(by), alignment="left")
-    notes = [f"Bootstrap resamples articles within each group. n = articles; "
-             f"text = with body; used = entering this {level}-level estimate."]
+    seeds = int(prev["n_seeds"].max()) if "n_seeds" in prev.columns else 1
+    notes = [f"Bootstrap-t over units (articles; one place counts once)"
+             + (f" and {seeds} topic-model refits" if seeds > 1 else "")
+             + f". n = articles; text = with body; used = units entering this "
+             f"{level}-level estimate."]
     if no_ci:
-        notes.append("Open diamonds: no interval (too few articles): "
+        notes.append("Open diamonds: no interval (too few units, or its simulated coverage "
+                     "at that n is below the threshold): "
                      + ", ".join(human(g) for g in sorted(no_ci)) + ".")
     note = _no_text_note(cov, by) if level == "text" else None
     if note:
@@ -152,7 +157,7 @@ def draw_difference(diff: pd.DataFrame, *, evidence: str,
     fig, ax = plt.subplots(figsize=figsize("onehalf", min(9.0, 0.32 * len(d) + 1.9)))
     y = np.arange(len(d))
     ok = _finite(d[LO], d[HI])
-    sig = d["ci_excludes_zero"].astype(str).eq("True").to_numpy() & ok
+    sig = d["significant"].astype(str).eq("True").to_numpy() & ok
     colors = np.where(sig, colour("topic", 6), "#555555")
     ax.hlines(y[ok], d[LO][ok], d[HI][ok], colors=colors[ok], lw=1.1)
     ax.scatter(d["estimate"][ok], y[ok], c=colors[ok], s=14, zorder=3)
@@ -164,12 +169,13 @@ def draw_difference(diff: pd.DataFrame, *, evidence: str,
     a, b = human(r["group_a"]), human(r["group_b"])
     ax.set_xlabel(f"difference in mean prevalence: {a} − {b} (95% interval)")
     ax.set_title(f"{human(r['by'])}: {a} (n={r['n_a']}) vs {b} (n={r['n_b']})", loc="left")
-    notes = [f"Coverage: {a} {r['n_a']} of {r['articles_a']} articles with {r['level']}; "
-             f"{b} {r['n_b']} of {r['articles_b']}.",
-             "Cluster bootstrap over articles; red: interval excludes zero "
-             "(no correction for multiple topics)."]
+    notes = [f"Units: {a} {r['n_a']}, {b} {r['n_b']} (of {r['articles_a']} and "
+             f"{r['articles_b']} entries). Interval: {r['interval']}.",
+             "Red: significant (interval excludes zero and permutation q < alpha, BH across "
+             f"topics): {int(sig.sum())} of {len(d)}."]
     if (~ok).any():
-        notes.append("Open diamonds: no interval (too few articles).")
+        notes.append("Open diamonds: no interval (too few units, or its simulated coverage "
+                     "at that n is below the threshold).")
     caption(fig, notes + [evidence])
     return fig
 
