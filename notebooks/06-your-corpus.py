@@ -60,7 +60,7 @@ pd.Series(settings, name="value").to_frame()
 # The table is read with the column names of `[corpus]`. Rows become `articles` with the
 # data contract's columns (`text_status`, `n_paragraphs` …) followed by the metadata
 # columns; bodies become `paragraphs`, one per line of the text cell. An empty body makes
-# a row `title_only`. The corpus's sha256 binds curated files to it.
+# a row `title_only`. The corpus's hash (`corpus.sha256`) binds curated files to it.
 
 # %%
 with warnings.catch_warnings():
@@ -158,9 +158,9 @@ top.sort_values("g2", ascending=False).groupby("jurisdiction").head(6)[
 
 # %% [markdown]
 # ## What to do next with your own corpus
-# 1. Write a `params.toml` (or overrides as in `data/examples/your_corpus/params.toml`)
+# - Write a `params.toml` (or overrides as in `data/examples/your_corpus/params.toml`)
 #    naming your table and its columns, and the groups you want compared.
-# 2. Run `python -m analysis reproduce --params my_params.toml --out my-run`.
-# 3. Read `my-run/results/topic_terms.csv` and `topic_exemplars.csv`, fill in
+# - Run `python -m analysis reproduce --params my_params.toml --out my-run`.
+# - Read `my-run/results/topic_terms.csv` and `topic_exemplars.csv`, fill in
 #    `my-run/data/topic_labels.draft.toml`, save it and point `[topics] labels` at it.
-# 4. Re-run with `--strict-labels`: from then on the labels must keep fitting the topics.
+# - Re-run with `--strict-labels`: from then on the labels must keep fitting the topics.

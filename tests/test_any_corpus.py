@@ -188,9 +188,10 @@ def test_table_run_compares_the_groups_named_in_params(table_run, table_params):
     assert {"city", "county"} <= set(kw["jurisdiction"])
     kw = pd.read_csv(res / "keyness_by_quarter.csv")
     assert {"2024Q3", "2024Q4"} <= set(kw["quarter"])
-    # difference_by = "jurisdiction": its two best-covered text groups, county (10) and city (9).
+    # [contrast] by = "jurisdiction", groups = []: the two groups with most text, county
+    # (10) and city (9); no place clustering in this corpus.
     diff = pd.read_csv(res / "topic_prevalence_difference_county_vs_city.csv")
-    assert (diff["by"] == p.difference_by).all()
+    assert (diff["by"] == table_params.contrast.by).all()
     assert diff[["group_a", "group_b", "n_a", "n_b"]].drop_duplicates().values.tolist() == [
         ["county", "city", 10, 9]]
     assert diff["estimate"].notna().all()
