@@ -48,6 +48,15 @@ class Gazetteer:
         return frozenset(self.by_short) - self.names
 
 
+def _read_table(path: str | Path, columns, what: str) -> pd.DataFrame:
+    """A derived table as text, with a ValueError naming the file if a column is missing."""
+    table = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(f"{path}: {what} lacks column(s) {', '.join(missing)}")
+    return table
+
+
 @lru_cache(maxsize=4)
 def load_gazetteer(path: str | Path) -> Gazetteer:
     """Read the derived gazetteer table.
@@ -57,10 +66,7 @@ def load_gazetteer(path: str | Path) -> Gazetteer:
     ValueError
         If a column is missing, naming the file.
     """
-    table = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
-    missing = [c for c in COLUMNS if c not in table.columns]
-    if missing:
-        raise ValueError(f"{path}: gazetteer lacks column(s) {', '.join(missing)}")
+    table = _read_table(path, COLUMNS, "gazetteer")
     by_name: dict[str, list[dict]] = {}
     by_short: dict[str, list[dict]] = {}
     for row in table.to_dict("records"):
@@ -91,10 +97,7 @@ def load_townships(path: str | Path) -> Townships:
     ValueError
         If a column is missing, naming the file.
     """
-    table = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
-    missing = [c for c in TOWN_COLUMNS if c not in table.columns]
-    if missing:
-        raise ValueError(f"{path}: township table lacks column(s) {', '.join(missing)}")
+    table = _read_table(path, TOWN_COLUMNS, "township table")
     names = dict(zip(table["name"], table["level"]))
     short = {s: lv for s, lv in zip(table["short"], table["level"]) if s and s not in names}
     return Townships(names, short)

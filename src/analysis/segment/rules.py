@@ -94,23 +94,17 @@ def place_index(gazetteer=None, townships=None) -> tuple[dict, dict]:
     short form that is also a full name is only in ``full``; one of a county or
     higher unit and of a township takes the higher level.
     """
-    full: dict[str, str] = {}
-    short: dict[str, str] = {}
-    if gazetteer is not None:
-        for name, rows in gazetteer.by_name.items():
+    out: dict[str, dict[str, str]] = {"full": {}, "short": {}}
+    for kind, gaz_rows, town_levels in (
+            ("full", gazetteer and gazetteer.by_name, townships and townships.names),
+            ("short", gazetteer and gazetteer.by_short, townships and townships.short)):
+        for name, rows in (gaz_rows or {}).items():
             for row in rows:
-                _put(full, name, row["level"])
-    if townships is not None:
-        for name, level in townships.names.items():
-            _put(full, name, level)
-    if gazetteer is not None:
-        for name, rows in gazetteer.by_short.items():
-            for row in rows:
-                _put(short, name, row["level"])
-    if townships is not None:
-        for name, level in townships.short.items():
-            _put(short, name, level)
-    return full, {k: v for k, v in short.items() if k not in full}
+                _put(out[kind], name, row["level"])
+        for name, level in (town_levels or {}).items():
+            _put(out[kind], name, level)
+    full = out["full"]
+    return full, {k: v for k, v in out["short"].items() if k not in full}
 
 
 def place_level(word: str, pos: str, full: dict, short: dict, freq: dict) -> str | None:
