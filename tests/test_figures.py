@@ -23,7 +23,43 @@ def _figure(text: str):
 def test_font_comes_from_the_pip_package():
     source = figures.source_font_path()
     assert "site-packages" in str(source) and source.name == figures.CJK_FONT_FILE
-    assert figures.setup_style() == "Noto Sans CJK SC"
+    assert figures.setup_style() == "Noto Sans CJK SC Core"
+    assert plt.rcParams["font.family"][:2] == ["Noto Sans CJK SC Core", "Noto Sans CJK SC"]
+
+
+def test_core_subset_keeps_outlines_and_advances_of_the_full_font():
+    from fontTools.ttLib import TTFont
+
+    from analysis.plots.fonts import core_repertoire, core_subset
+
+    full = TTFont(figures.cjk_font_path())
+    core = TTFont(core_subset(figures.cjk_font_path()))
+    fmap, cmap = full.getBestCmap(), core.getBestCmap()
+    assert set(cmap) == set(core_repertoire()) & set(fmap)
+    assert len(cmap) > 7000 and "GSUB" not in core
+    for ch in "平安建设枫桥经验矛盾纠纷化解 Safe China – ·…":
+        a, b = full["glyf"][fmap[ord(ch)]], core["glyf"][cmap[ord(ch)]]
+        a.expand(full["glyf"]), b.expand(core["glyf"])
+        assert a.getCoordinates(full["glyf"])[0] == b.getCoordinates(core["glyf"])[0], ch
+        assert full["hmtx"][fmap[ord(ch)]] == core["hmtx"][cmap[ord(ch)]], ch
+    names = {r.nameID: r.toUnicode() for r in core["name"].names if r.platformID == 3}
+    assert names[6] == "NotoSansCJKscCore-Regular" and names[16] == "Noto Sans CJK SC Core"
+
+
+def _pdf_fonts(path) -> set[str]:
+    from pypdf import PdfReader
+
+    page = PdfReader(path).pages[0]
+    return {str(f["/BaseFont"]).split("+", 1)[-1]
+            for f in page["/Resources"]["/Font"].values()}
+
+
+def test_common_text_embeds_the_core_font_and_rare_characters_fall_back(tmp_path):
+    # 堃 and 犇 are outside GB 2312, so outside the core subset.
+    common = figures.save(_figure("平安建设"), tmp_path / "common")[1]
+    rare = figures.save(_figure("平安建设 堃犇"), tmp_path / "rare")[1]
+    assert _pdf_fonts(common) == {"NotoSansCJKscCore-Regular"}
+    assert _pdf_fonts(rare) == {"NotoSansCJKscCore-Regular", "NotoSansCJKsc-Regular"}
 
 
 def test_converted_font_has_truetype_outlines_and_the_same_glyphs():

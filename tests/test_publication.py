@@ -83,7 +83,10 @@ def run(params, tmp_path_factory):
     io.save_figure = rec
     try:
         out = tmp_path_factory.mktemp("publication")
-        reproduce(out=out, params=params.reduced(), quiet=True, force=True)
+        # One process, so that the recorder sees every figure (forked stages would
+        # save theirs in other processes).
+        serial = params.reduced().replace({"reproduce.n_jobs": 1, "compare.n_jobs": 1})
+        reproduce(out=out, params=serial, quiet=True, force=True)
     finally:
         io.save_figure = ORIGINAL_SAVE
     return out, rec

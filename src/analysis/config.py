@@ -292,6 +292,7 @@ class CompareParams:
     ca_terms: int = 60
     actor_keywords_top_n: int = 10
     fengqiao_pattern: str = "枫桥"
+    n_jobs: int = 2
 
 
 @dataclass(frozen=True)
@@ -318,8 +319,14 @@ class FiguresParams:
 
 @dataclass(frozen=True)
 class ReproduceParams:
+    # Stages that do not depend on each other run in this many processes.
+    n_jobs: int = 2
     # "section.key" (or "section.sub.key") -> value; applied by Params.reduced().
     reduced: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.n_jobs < 1:
+            raise ValueError(f"n_jobs: {self.n_jobs} < 1")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from . import curation, environment
 from .config import ROOT, Params, load_params, resolve
 from .context import RunContext
 from .io import sha256_file
+from .parallel import fork_map
 from .stages import STAGES, Stage
 
 __all__ = ["build_manifest", "main", "run", "sha256_file"]
@@ -114,29 +115,31 @@ def run(params_file: str | Path | None = None, out: str | Path | None = None, *,
     summary: dict[str, dict] = {}
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, flush=True))
     total = time.perf_counter()
-    for stage in STAGES:
-        key = keys[stage.name] = _step_key(stage, ctx, keys)
-        if only and stage.name not in only:
-            continue
-        previous = state.get(stage.name, {})
-        if not force and _unchanged(previous, key, out):
-            summary[stage.name] = {"status": "reused", "seconds": 0.0,
-                                   "outputs": len(previous["outputs"])}
-            say(f"[{stage.name}] reused ({len(previous['outputs'])} outputs unchanged)")
-            continue
-        if not any(row["status"] == "built" for row in summary.values()):
+    for wave in _waves(STAGES):
+        todo = []
+        for stage in wave:
+            key = keys[stage.name] = _step_key(stage, ctx, keys)
+            if only and stage.name not in only:
+                continue
+            previous = state.get(stage.name, {})
+            if not force and _unchanged(previous, key, out):
+                summary[stage.name] = {"status": "reused", "seconds": 0.0,
+                                       "outputs": len(previous["outputs"])}
+                say(f"[{stage.name}] reused ({len(previous['outputs'])} outputs unchanged)")
+                continue
+            todo.append(stage)
+        if todo and not any(row["status"] == "built" for row in summary.values()):
             _check_curation(ctx)
-        say(f"[{stage.name}] building: {stage.description} …")
-        t0 = time.perf_counter()
-        written = stage.write(ctx)
-        seconds = time.perf_counter() - t0
-        outputs = {_display(p, out): sha256_file(p) for p in sorted(set(map(Path, written)))}
-        state[stage.name] = {"key": key, "outputs": outputs}
-        state_file.parent.mkdir(parents=True, exist_ok=True)
-        state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
-        summary[stage.name] = {"status": "built", "seconds": round(seconds, 2),
-                               "outputs": len(outputs)}
-        say(f"[{stage.name}] built {len(outputs)} outputs in {seconds:.1f} s")
+        for stage in todo:
+            say(f"[{stage.name}] building: {stage.description} …")
+        for stage, (written, seconds) in zip(todo, _build(todo, ctx, ctx.params.reproduce.n_jobs)):
+            outputs = {_display(p, out): sha256_file(p) for p in sorted(set(map(Path, written)))}
+            state[stage.name] = {"key": keys[stage.name], "outputs": outputs}
+            state_file.parent.mkdir(parents=True, exist_ok=True)
+            state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
+            summary[stage.name] = {"status": "built", "seconds": round(seconds, 2),
+                                   "outputs": len(outputs)}
+            say(f"[{stage.name}] built {len(outputs)} outputs in {seconds:.1f} s")
     manifest_path = _write_manifest(ctx, state, params_file)
     say("")
     say(f"{'step':<10} {'status':<7} {'seconds':>8} {'outputs':>8}")
@@ -144,6 +147,37 @@ def run(params_file: str | Path | None = None, out: str | Path | None = None, *,
         say(f"{name:<10} {row['status']:<7} {row['seconds']:>8.1f} {row['outputs']:>8}")
     say(f"total {time.perf_counter() - total:.1f} s; manifest: {manifest_path}")
     return summary
+
+
+def _waves(stages: tuple[Stage, ...]) -> list[list[Stage]]:
+    """Stages in waves: each wave's stages come only after stages of earlier waves."""
+    done: set[str] = set()
+    waves, left = [], list(stages)
+    while left:
+        wave = [s for s in left if set(s.after) <= done]
+        if not wave:
+            raise ValueError(f"stages {[s.name for s in left]} wait on each other")
+        waves.append(wave)
+        done |= {s.name for s in wave}
+        left = [s for s in left if s.name not in done]
+    return waves
+
+
+def _build(todo: list[Stage], ctx: RunContext, n_jobs: int) -> list[tuple[list[Path], float]]:
+    """Build the stages of one wave, in up to ``n_jobs`` forked processes; return
+    each stage's written paths and seconds.
+
+    Each stage writes its own files, so the outputs do not depend on ``n_jobs``. The
+    corpus and segmenter are loaded first, so forked stages share them.
+    """
+    def timed(stage: Stage) -> tuple[list[Path], float]:
+        t0 = time.perf_counter()
+        written = [Path(p) for p in stage.write(ctx)]
+        return written, time.perf_counter() - t0
+
+    if n_jobs > 1 and len(todo) > 1:
+        ctx.corpus, ctx.segmenter  # noqa: B018 (loaded once, before the fork)
+    return fork_map(timed, todo, n_jobs)
 
 
 def _check_curation(ctx: RunContext) -> None:

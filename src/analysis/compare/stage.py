@@ -11,6 +11,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ import pandas as pd
 
 from .. import io
 from ..evidence import Contrast, Coverage, NoTextError, coverage, evidence_label, resolve_contrast
+from ..parallel import fork_map
 from ..plots.compare import (draw_actor_mentions, draw_correspondence, draw_difference,
                              draw_keyness, draw_topic_prevalence)
 from ..segment import formulas
@@ -256,11 +258,17 @@ def write(ctx: RunContext) -> list[Path]:
     ``fengqiao_formulas``. File names: ``io.OUTPUTS``.
     """
     x = prepare(ctx)
+    tasks = [partial(_write_group, ctx, x, by) for by in x.groups]
+    tasks += [partial(_write_differences, ctx, x), partial(_write_shared, ctx, x)]
+    return [path for part in fork_map(lambda task: task(), tasks, ctx.params.compare.n_jobs)
+            for path in part]
+
+
+def _write_shared(ctx: RunContext, x: CompareInputs) -> list[Path]:
+    """Tables not split by a grouping: actors by topic and keywords, the pattern's
+    mentions by article and grouping, and the formulas near it."""
     p, arts, paras = ctx.params.compare, x.articles, x.paragraphs
     written: list[Path] = []
-    for by in x.groups:
-        written += _write_group(ctx, x, by)
-    written += _write_differences(ctx, x)
     if x.topics is not None:
         written.append(_csv(ctx, actor_topics(x.topics.para_topics, paras, x.actors),
                             "actor_topics"))

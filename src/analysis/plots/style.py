@@ -22,7 +22,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from .fonts import truetype_outlines  # noqa: E402
+from .fonts import core_subset, truetype_outlines  # noqa: E402
 
 __all__ = [
     "CATEGORIES", "CJK_FONT_FILE", "FigureOverflowError", "MAX_HEIGHT", "MIN_FONT_PT",
@@ -185,18 +185,28 @@ def cjk_font_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _registered_font() -> str:
-    path = cjk_font_path()
-    font_manager.fontManager.addfont(str(path))
-    return font_manager.FontProperties(fname=str(path)).get_name()
+def _registered_fonts() -> tuple[str, ...]:
+    """Register the core subset and the full CJK font; their names, core first."""
+    full = cjk_font_path()
+    names = []
+    for path in (core_subset(full), full):
+        font_manager.fontManager.addfont(str(path))
+        names.append(font_manager.FontProperties(fname=str(path)).get_name())
+    return tuple(names)
 
 
 def setup_style() -> str:
-    """Register the CJK font and set the project style; return the font name."""
-    name = _registered_font()
+    """Register the CJK fonts and set the project style; return the first font's name.
+
+    Text draws in the GB 2312 core subset (:func:`~analysis.plots.fonts.core_subset`);
+    a character outside it falls back, glyph by glyph, to the full font.
+    """
+    names = _registered_fonts()
     plt.rcParams.update({
-        "font.family": "sans-serif",
-        "font.sans-serif": [name, "DejaVu Sans"],
+        # The fonts themselves, not "sans-serif": matplotlib falls back glyph by glyph
+        # only along font.family.
+        "font.family": [*names, "DejaVu Sans"],
+        "font.sans-serif": [*names, "DejaVu Sans"],
         "axes.unicode_minus": False,
         "pdf.fonttype": 42,
         "ps.fonttype": 42,
@@ -225,7 +235,7 @@ def setup_style() -> str:
         "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
         "image.cmap": "viridis",
     })
-    return name
+    return names[0]
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from typing import Any, Sequence
 import numpy as np
 from scipy.stats import rankdata
 
-__all__ = ["coherence", "exclusivity", "frex", "relevance"]
+__all__ = ["coherence", "coherence_many", "exclusivity", "frex", "relevance"]
 
 
 def relevance(topic_word: np.ndarray, term_frequency: np.ndarray, lam: float) -> np.ndarray:
@@ -54,15 +54,38 @@ def coherence(model, docs: Sequence[Sequence[str]], measure: str, topn: int = 10
     window_size : int, optional
         Sliding window of ``c_npmi`` and ``c_v`` (``None``: gensim's default).
     """
+    return coherence_many([model.top_words(topn)], model.dictionary_, docs, measure,
+                          topn, window_size)[0]
+
+
+def coherence_many(topic_sets: Sequence[Sequence[Sequence[str]]], dictionary,
+                   docs: Sequence[Sequence[str]], measure: str, topn: int = 10,
+                   window_size: int | None = None) -> list[np.ndarray]:
+    """Per-topic coherence of several models' top words, counted over ``docs`` once.
+
+    One ``CoherenceModel`` holding every topic of every set counts their words in one
+    pass (``estimate_probabilities``); each set is then scored from those counts. A
+    word's and a pair's counts do not depend on which other words are counted, so
+    each set scores exactly as it would alone. ``dictionary`` maps words to ids
+    for every set (models fitted on the same documents with the same filters).
+    """
     from gensim.models import CoherenceModel
 
     docs = [list(d) for d in docs]
-    kw: dict[str, Any] = dict(topics=model.top_words(topn), dictionary=model.dictionary_,
-                              coherence=measure, topn=topn)
+    kw: dict[str, Any] = dict(dictionary=dictionary, coherence=measure, topn=topn)
     if measure == "u_mass":
-        kw["corpus"] = model.bows(docs)
+        kw["corpus"] = [dictionary.doc2bow(d) for d in docs]
     else:
         kw.update(texts=docs, processes=1, window_size=window_size)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return np.asarray(CoherenceModel(**kw).get_coherence_per_topic(), dtype=float)
+        # Not CoherenceModel.for_topics: it joins all sets into one topic, whose
+        # pairwise segmentation grows with the square of all their words.
+        every = sorted({tuple(t) for s in topic_sets for t in s})
+        cm = CoherenceModel(topics=[list(t) for t in every], **kw)
+        cm.estimate_probabilities()
+        out = []
+        for topics in topic_sets:
+            cm.topics = [list(t) for t in topics]
+            out.append(np.asarray(cm.get_coherence_per_topic(), dtype=float))
+    return out

@@ -5,6 +5,7 @@ Topic ids are gensim's, 0-based, in every table and figure ("T0" …).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Sequence
 
 import numpy as np
@@ -36,6 +37,10 @@ class TopicModel:
         gensim's training settings.
     random_state : int
         Seed of training and of inference for new documents.
+    estep : {"compiled", "gensim"}
+        The E-step: gensim's updates compiled (:mod:`~analysis.topics.estep`,
+        several times faster) or gensim's own Python loop. Both give the same
+        model to far below the written precision.
 
     Attributes
     ----------
@@ -56,7 +61,8 @@ class TopicModel:
     def __init__(self, num_topics: int = 8, no_below: int = 3, no_above: float = 0.5,
                  keep_n: int = 5000, alpha: Any = "auto", eta: Any = "symmetric",
                  passes: int = 20, iterations: int = 400, chunksize: int = 2000,
-                 gamma_threshold: float = 0.001, random_state: int = 0):
+                 gamma_threshold: float = 0.001, random_state: int = 0,
+                 estep: str = "compiled"):
         self.num_topics = num_topics
         self.no_below = no_below
         self.no_above = no_above
@@ -68,25 +74,25 @@ class TopicModel:
         self.chunksize = chunksize
         self.gamma_threshold = gamma_threshold
         self.random_state = random_state
+        self.estep = estep
 
     def get_params(self) -> dict[str, Any]:
         """Constructor parameters, as scikit-learn's ``get_params``."""
-        return {k: getattr(self, k) for k in MODEL_KEYS}
+        return {k: getattr(self, k) for k in (*MODEL_KEYS, "estep")}
 
     def fit(self, docs: Sequence[Sequence[str]]) -> "TopicModel":
         """Build the dictionary from token lists and train LDA; return self."""
-        from gensim.corpora import Dictionary
         from gensim.models import LdaModel
 
-        docs = [list(d) for d in docs]
-        dictionary = Dictionary(docs)
-        dictionary.filter_extremes(no_below=self.no_below, no_above=self.no_above,
-                                   keep_n=self.keep_n)
-        if len(dictionary) == 0:
-            raise ValueError("no word survives the dictionary filters")
-        bows = [dictionary.doc2bow(d) for d in docs]
+        from .estep import ESTEPS, CompiledLdaModel
+
+        if self.estep not in ESTEPS:
+            raise ValueError(f"estep must be one of {ESTEPS}, not {self.estep!r}")
+        dictionary, bows = _vocabulary(tuple(tuple(d) for d in docs), self.no_below,
+                                       self.no_above, self.keep_n)
         self.dictionary_ = dictionary
-        self.model_ = LdaModel(
+        lda = CompiledLdaModel if self.estep == "compiled" else LdaModel
+        self.model_ = lda(
             corpus=bows, id2word=dictionary, num_topics=self.num_topics,
             alpha=self.alpha, eta=self.eta, passes=self.passes,
             iterations=self.iterations, chunksize=self.chunksize,
@@ -108,14 +114,19 @@ class TopicModel:
     def _infer(self, bows: list) -> np.ndarray:
         # Each document is inferred alone from a freshly seeded state, so its
         # proportions depend on the document and the model only (not on the
-        # batch it came in or on earlier calls).
+        # batch it came in or on earlier calls). Restoring a saved state draws
+        # exactly what a new RandomState(seed) would, without building one per
+        # document.
         from gensim.utils import get_random_state
 
+        rng = get_random_state(self.random_state)
+        seeded = rng.get_state()
+        self.model_.random_state = rng
         out = np.full((len(bows), self.num_topics), np.nan)
         for row, bow in enumerate(bows):
             if not bow:
                 continue
-            self.model_.random_state = get_random_state(self.random_state)
+            rng.set_state(seeded)
             gamma, _ = self.model_.inference([bow])
             g = gamma[0].astype(np.float64)
             out[row] = g / g.sum()
@@ -159,6 +170,23 @@ class TopicModel:
         score = self.word_scores(by, lam=lam, frex_weight=frex_weight)
         order = np.argsort(-score, axis=1, kind="stable")[:, :n]
         return [[self.vocab_[j] for j in row] for row in order]
+
+
+@lru_cache(maxsize=4)
+def _vocabulary(docs: tuple[tuple[str, ...], ...], no_below: int, no_above: float,
+                keep_n: int) -> tuple[Any, list]:
+    """The filtered dictionary of ``docs`` and their bag-of-words.
+
+    Kept for the next fit on the same documents (a K sweep fits dozens); the models
+    only read them.
+    """
+    from gensim.corpora import Dictionary
+
+    dictionary = Dictionary(docs)
+    dictionary.filter_extremes(no_below=no_below, no_above=no_above, keep_n=keep_n)
+    if len(dictionary) == 0:
+        raise ValueError("no word survives the dictionary filters")
+    return dictionary, [dictionary.doc2bow(d) for d in docs]
 
 
 def model_kwargs(p: TopicsParams) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from .tables import topic_columns
 __all__ = ["REFITS_CODE", "refit_tables", "seed_refits", "stability_from_refits"]
 
 #: The files whose code computes :func:`seed_refits` (part of its cache key).
-REFITS_CODE = ("model.py", "stability.py", "refits.py")
+REFITS_CODE = ("model.py", "estep.py", "stability.py", "refits.py")
 
 
 def _refit(job: dict) -> dict:

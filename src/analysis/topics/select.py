@@ -12,14 +12,14 @@ import pandas as pd
 from tqdm import tqdm
 
 from .cache import cache_key, cached_table
-from .diagnostics import coherence, exclusivity
+from .diagnostics import coherence_many, exclusivity
 from .model import TopicModel
 from .stability import background, cosine, stability
 
 __all__ = ["SELECT_K_CODE", "select_k"]
 
 #: The files whose code computes :func:`select_k` (part of its cache key).
-SELECT_K_CODE = ("model.py", "diagnostics.py", "stability.py", "select.py")
+SELECT_K_CODE = ("model.py", "estep.py", "diagnostics.py", "stability.py", "select.py")
 CV_FLAG = "c_v: not recommended by its authors; shown for comparison only"
 
 
@@ -32,23 +32,36 @@ def _split(n: int, frac: float, seed: int) -> np.ndarray:
 
 
 def _evaluate_run(job: dict) -> dict:
-    """Fit one (K, seed) on all docs and on the training split; score it."""
+    """Fit one (K, seed) on all docs and on the training split; score all but coherence
+    (:func:`_add_coherence` counts the documents once for every run)."""
     docs, held = job["docs"], job["held"]
     kw = dict(job["model_kwargs"], num_topics=job["k"], random_state=job["seed"])
     full = TopicModel(**kw).fit(docs)
     train = TopicModel(**kw).fit([d for d, h in zip(docs, held) if not h])
-    out = {
+    return {
         "k": job["k"], "seed": job["seed"],
-        "npmi": coherence(full, docs, "c_npmi", job["topn"], job["window"]).mean(),
-        "umass": coherence(full, docs, "u_mass", job["topn"]).mean(),
+        "top_words": full.top_words(job["topn"]),
+        "dictionary": full.dictionary_,
         "exclusivity": exclusivity(full.topic_word_, job["topn"], job["excl_weight"]).mean(),
         "heldout_bound": train.heldout_bound([d for d, h in zip(docs, held) if h]),
         "topic_word": full.topic_word_,
         "background": background(full),
     }
-    if job["include_cv"]:
-        out["cv"] = coherence(full, docs, "c_v", job["topn"]).mean()
-    return out
+
+
+def _add_coherence(runs: list[dict], docs: list[list[str]], *, topn: int,
+                   npmi_window: int | None, include_cv: bool) -> None:
+    """Mean NPMI, UMass (and c_v) of every run's top words, in place."""
+    dictionary = runs[0]["dictionary"]
+    if any(r["dictionary"].token2id != dictionary.token2id for r in runs):
+        raise RuntimeError("K-sweep models built different dictionaries from one corpus")
+    measures = [("npmi", "c_npmi", npmi_window), ("umass", "u_mass", None)]
+    measures += [("cv", "c_v", None)] if include_cv else []
+    sets = [r["top_words"] for r in runs]
+    for name, measure, window in measures:
+        for run, scores in zip(runs, coherence_many(sets, dictionary, docs, measure, topn,
+                                                    window)):
+            run[name] = scores.mean()
 
 
 def select_k(docs: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequence[int], *,
@@ -119,6 +132,7 @@ def _sweep(docs: list[list[str]], *, ks: list[int], seeds: list[int], n_jobs: in
             runs = list(tqdm(pool.map(_evaluate_run, jobs), **bar))
     else:
         runs = [_evaluate_run(j) for j in tqdm(jobs, **bar)]
+    _add_coherence(runs, docs, topn=topn, npmi_window=npmi_window, include_cv=include_cv)
     return _summarise_runs(runs, ks, include_cv)
 
 
