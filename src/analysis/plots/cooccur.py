@@ -56,7 +56,7 @@ def adjust_labels(ax, texts: list, objects=None) -> list:
 
     if not texts:
         return []
-    ax.figure.canvas.draw()
+    ax.figure.draw_without_rendering()
     _, patches = adjust_text(texts, ax=ax, objects=objects, iter_lim=_ADJUST_ITER,
                              expand=(1.15, 1.4), force_text=(0.4, 0.8), min_arrow_len=4,
                              ensure_inside_axes=True,

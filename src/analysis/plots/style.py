@@ -255,7 +255,8 @@ def _check_glyphs(caught: list[warnings.WarningMessage], where: str) -> None:
 
 def _check_overflow(fig, where: str) -> None:
     """Refuse a figure whose drawn content leaves its page (it would be cut off)."""
-    fig.canvas.draw()
+    # Layout and text extents without rasterising the figure (saving draws it anyway).
+    fig.draw_without_rendering()
     box = fig.get_tightbbox(fig.canvas.get_renderer())
     w, h = fig.get_size_inches()
     out = max(-box.x0, -box.y0, box.x1 - w, box.y1 - h)

@@ -8,6 +8,8 @@ from typing import Any, Sequence
 import numpy as np
 from scipy.stats import rankdata
 
+from ..parallel import fork_map
+
 __all__ = ["coherence", "coherence_many", "exclusivity", "frex", "relevance"]
 
 
@@ -60,13 +62,14 @@ def coherence(model, docs: Sequence[Sequence[str]], measure: str, topn: int = 10
 
 def coherence_many(topic_sets: Sequence[Sequence[Sequence[str]]], dictionary,
                    docs: Sequence[Sequence[str]], measure: str, topn: int = 10,
-                   window_size: int | None = None) -> list[np.ndarray]:
+                   window_size: int | None = None, n_jobs: int = 1) -> list[np.ndarray]:
     """Per-topic coherence of several models' top words, counted over ``docs`` once.
 
     One ``CoherenceModel`` holding every topic of every set counts their words in one
     pass (``estimate_probabilities``); each set is then scored from those counts. A
     word's and a pair's counts do not depend on which other words are counted, so
-    each set scores exactly as it would alone. ``dictionary`` maps words to ids
+    each set scores exactly as it would alone. The sets are scored in ``n_jobs``
+    forked processes, which inherit the counts. ``dictionary`` maps words to ids
     for every set (models fitted on the same documents with the same filters).
     """
     from gensim.models import CoherenceModel
@@ -84,8 +87,9 @@ def coherence_many(topic_sets: Sequence[Sequence[Sequence[str]]], dictionary,
         every = sorted({tuple(t) for s in topic_sets for t in s})
         cm = CoherenceModel(topics=[list(t) for t in every], **kw)
         cm.estimate_probabilities()
-        out = []
-        for topics in topic_sets:
+
+        def score(topics) -> np.ndarray:
             cm.topics = [list(t) for t in topics]
-            out.append(np.asarray(cm.get_coherence_per_topic(), dtype=float))
-    return out
+            return np.asarray(cm.get_coherence_per_topic(), dtype=float)
+
+        return fork_map(score, topic_sets, n_jobs)

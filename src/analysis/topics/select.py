@@ -50,7 +50,7 @@ def _evaluate_run(job: dict) -> dict:
 
 
 def _add_coherence(runs: list[dict], docs: list[list[str]], *, topn: int,
-                   npmi_window: int | None, include_cv: bool) -> None:
+                   npmi_window: int | None, include_cv: bool, n_jobs: int) -> None:
     """Mean NPMI, UMass (and c_v) of every run's top words, in place."""
     dictionary = runs[0]["dictionary"]
     if any(r["dictionary"].token2id != dictionary.token2id for r in runs):
@@ -60,7 +60,7 @@ def _add_coherence(runs: list[dict], docs: list[list[str]], *, topn: int,
     sets = [r["top_words"] for r in runs]
     for name, measure, window in measures:
         for run, scores in zip(runs, coherence_many(sets, dictionary, docs, measure, topn,
-                                                    window)):
+                                                    window, n_jobs=n_jobs)):
             run[name] = scores.mean()
 
 
@@ -132,7 +132,8 @@ def _sweep(docs: list[list[str]], *, ks: list[int], seeds: list[int], n_jobs: in
             runs = list(tqdm(pool.map(_evaluate_run, jobs), **bar))
     else:
         runs = [_evaluate_run(j) for j in tqdm(jobs, **bar)]
-    _add_coherence(runs, docs, topn=topn, npmi_window=npmi_window, include_cv=include_cv)
+    _add_coherence(runs, docs, topn=topn, npmi_window=npmi_window, include_cv=include_cv,
+                   n_jobs=n_jobs)
     return _summarise_runs(runs, ks, include_cv)
 
 
