@@ -164,7 +164,7 @@ def fit_tomotopy(docs, tp, s: Setting, seed: int) -> dict:
     mdl.optim_interval = interval
     for doc in docs:
         words = [w for w in doc if w in d.token2id]
-        if words:  # tomotopy refuses empty documents; they hold no token anyway
+        if words:  # a document with no kept word holds nothing to sample
             mdl.add_doc(words)
     step = max(1, s.tomotopy_iters // 20)
     seconds, done, trace = 0.0, 0, []

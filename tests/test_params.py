@@ -94,3 +94,7 @@ def test_bench_anchor_settings_are_checked():
     data["bench"]["anchor_ll_tol"] = 0.0
     with pytest.raises(ParamsError, match=r"\[bench\] anchor_ll_tol: 0.0 must be > 0"):
         params_from_dict(data, source="x.toml")
+    data = _raw()
+    data["bench"]["anchor_tomotopy_iters"] = 10
+    with pytest.raises(ParamsError, match=r"\[bench\] anchor_tomotopy_iters: 10 < 20"):
+        params_from_dict(data, source="x.toml")

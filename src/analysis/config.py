@@ -363,10 +363,13 @@ class BenchParams:
     anchor_ll_tol: float = 0.01
 
     def __post_init__(self):
-        for key in ("anchor_docs", "anchor_passes", "anchor_iterations",
-                    "anchor_tomotopy_iters", "anchor_tomotopy_iters_seed"):
+        for key in ("anchor_docs", "anchor_passes", "anchor_iterations"):
             if getattr(self, key) < 1:
                 raise ValueError(f"{key}: {getattr(self, key)} < 1")
+        for key in ("anchor_tomotopy_iters", "anchor_tomotopy_iters_seed"):
+            # the plateau rule compares quarters of a 20-point log-likelihood trace
+            if getattr(self, key) < 20:
+                raise ValueError(f"{key}: {getattr(self, key)} < 20")
         if not self.anchor_ll_tol > 0:
             raise ValueError(f"anchor_ll_tol: {self.anchor_ll_tol} must be > 0")
 
