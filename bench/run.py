@@ -5,8 +5,8 @@ its process tree); every figure is reported as a ratio against a baseline
 measured in the same run. Prints a table and writes ``results/bench.json``
 (machine-specific; not part of the reproduce manifest). See bench/README.md.
 
-    bench/run.py                      # segmentation, parallel segmentation, select_k, reproduce
-    bench/run.py --only segment       # one group (segment, parallel, select_k, reproduce)
+    bench/run.py                      # segmentation, parallel segmentation, select_k, reproduce, lda
+    bench/run.py --only segment       # one group (segment, parallel, select_k, reproduce, lda)
     bench/run.py --scale 10,100       # scale mode: synthetic corpora of 10 and 100 MB
     bench/run.py --realtext           # ~3M characters of rotated seed text through reproduce
 """
@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE))
 import measure  # noqa: E402
 
 PY = sys.executable
-GROUPS = ("segment", "parallel", "select_k", "reproduce")
+GROUPS = ("segment", "parallel", "select_k", "reproduce", "lda")
 
 
 # One BLAS thread per process: a worker is one core, so 1 vs N workers compares
@@ -165,6 +165,27 @@ def bench_reproduce(params_file: str | None, repeats: int = 3) -> dict:
             "targets": {"cold_s": 60.0, "warm_s": 3.0},
             "outputs_equal_committed": same,
             "ok": all(r["returncode"] == 0 for v in runs.values() for r in v) and all(same)}
+
+
+def bench_lda(params_file: str | None) -> dict:
+    """LDA anchor (bench/lda_anchor.py): every engine on every corpus, one process each."""
+    import lda_anchor
+
+    out = {}
+    for corpus in lda_anchor.CORPORA:
+        runs = {}
+        for engine in lda_anchor.ENGINES:
+            _say(f"  lda anchor: {corpus} corpus, {engine} …")
+            runs[engine] = _task("lda_anchor", engine=engine, corpus=corpus,
+                                 params_file=params_file)
+        results = {e: r["result"] for e, r in runs.items()}
+        measured = {e: {k: r[k] for k in ("seconds", "peak_tree_rss_mb", "max_rss_mb",
+                                          "cpu_seconds", "returncode")}
+                    for e, r in runs.items()}
+        ok = all(r["returncode"] == 0 and r["result"] is not None for r in runs.values())
+        out[corpus] = ({**lda_anchor.summarize(results), "processes": measured, "ok": True}
+                       if ok else {"runs": results, "processes": measured, "ok": False})
+    return out
 
 
 def bench_scale(b: dict, sizes: list[float]) -> dict:
@@ -306,6 +327,13 @@ def print_table(res: dict) -> None:
         _say("  cold, median s per stage: " + ", ".join(
             f"{k} {v:.1f}" for k, v in p["cold_stage_seconds_median"].items()))
         _say(f"  (every run succeeded and equals the committed outputs: {p['ok']})")
+    if "lda" in res:
+        import lda_anchor
+
+        _say("\nLDA anchor (fit seconds, setup excluded; token-sweeps/s = kept tokens × "
+             "passes or Gibbs iterations / s; NPMI on the seed corpus)")
+        for line in lda_anchor.table_lines({c: v for c, v in res["lda"].items() if v["ok"]}):
+            _say(line)
     if "scale" in res:
         p = res["scale"]
         keys = list(p["runs"])
@@ -373,6 +401,8 @@ def main(argv: list[str] | None = None) -> int:
             res["select_k"] = bench_select_k(b, args.params)
         if "reproduce" in groups and b["reproduce"]:
             res["reproduce"] = bench_reproduce(args.params)
+        if "lda" in groups:
+            res["lda"] = bench_lda(args.params)
     print_table(res)
 
     _write(out, res, b)

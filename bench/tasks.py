@@ -236,6 +236,13 @@ def realtext_stage(stage: str, corpus: str, out: str, reduced: bool) -> dict:
     return realtext.stage(stage, corpus, out, reduced)
 
 
+def lda_anchor(engine: str, corpus: str, params_file: str | None = None) -> dict:
+    """One engine of the LDA anchor on one corpus (``bench/lda_anchor.py``)."""
+    import lda_anchor as anchor
+
+    return anchor.run_engine(engine, corpus, params_file)
+
+
 TASKS = {"segment": segment, "segment_parallel": segment_parallel,
          "tokenize_parallel": tokenize_parallel, "select_k": select_k,
-         "scale": scale, "realtext_stage": realtext_stage}
+         "scale": scale, "realtext_stage": realtext_stage, "lda_anchor": lda_anchor}

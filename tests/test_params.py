@@ -83,3 +83,18 @@ def test_reduced_profile_applies_checked_overrides(params):
 
 def test_round_trip_through_plain_data(params):
     assert params_from_dict(params.to_dict()) == params
+
+
+def test_bench_anchor_settings_are_checked():
+    data = _raw()
+    data["bench"]["anchor_passes"] = 0
+    with pytest.raises(ParamsError, match=r"x\.toml: \[bench\] anchor_passes: 0 < 1"):
+        params_from_dict(data, source="x.toml")
+    data = _raw()
+    data["bench"]["anchor_ll_tol"] = 0.0
+    with pytest.raises(ParamsError, match=r"\[bench\] anchor_ll_tol: 0.0 must be > 0"):
+        params_from_dict(data, source="x.toml")
+    data = _raw()
+    data["bench"]["anchor_tomotopy_iters"] = 10
+    with pytest.raises(ParamsError, match=r"\[bench\] anchor_tomotopy_iters: 10 < 20"):
+        params_from_dict(data, source="x.toml")

@@ -361,6 +361,24 @@ class BenchParams:
     realtext_chars: int = 3_000_000
     realtext_docs: int = 350
     realtext_reduced: bool = True
+    # LDA anchor (bench/lda_anchor.py): resampled corpus and its settings
+    anchor_docs: int = 200_000
+    anchor_passes: int = 2
+    anchor_iterations: int = 50
+    anchor_tomotopy_iters: int = 300
+    anchor_tomotopy_iters_seed: int = 1000
+    anchor_ll_tol: float = 0.01
+
+    def __post_init__(self):
+        for key in ("anchor_docs", "anchor_passes", "anchor_iterations"):
+            if getattr(self, key) < 1:
+                raise ValueError(f"{key}: {getattr(self, key)} < 1")
+        for key in ("anchor_tomotopy_iters", "anchor_tomotopy_iters_seed"):
+            # the plateau rule compares quarters of a 20-point log-likelihood trace
+            if getattr(self, key) < 20:
+                raise ValueError(f"{key}: {getattr(self, key)} < 20")
+        if not self.anchor_ll_tol > 0:
+            raise ValueError(f"anchor_ll_tol: {self.anchor_ll_tol} must be > 0")
 
 
 @dataclass(frozen=True)
