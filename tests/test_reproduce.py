@@ -71,16 +71,6 @@ def test_outputs_do_not_depend_on_the_number_of_processes(two_runs, reduced, tmp
     assert _manifest(tmp_path)["outputs"] == _manifest(a)["outputs"]
 
 
-def test_waves_respect_every_stage_dependency():
-    waves = reproduce._waves(STAGES)
-    seen: set[str] = set()
-    for wave in waves:
-        assert all(set(s.after) <= seen for s in wave)
-        seen |= {s.name for s in wave}
-    assert seen == {s.name for s in STAGES}
-    assert {"topics", "cooccur"} <= {s.name for s in waves[2]}  # the two slow stages together
-
-
 def test_manifest_records_inputs_environment_and_seeds(two_runs):
     a, *_ = two_runs
     m = _manifest(a)

@@ -14,7 +14,6 @@ import pytest
 from scipy.special import psi
 
 from analysis import topics as T
-from analysis.parallel import fork_map
 from analysis.topics.diagnostics import coherence_many
 from analysis.topics.estep import CompiledLdaModel, digamma
 
@@ -102,13 +101,3 @@ def test_shared_coherence_counts_score_each_model_as_alone(params, docs):
                 warnings.simplefilter("ignore", RuntimeWarning)
                 alone = np.asarray(CoherenceModel(**kw).get_coherence_per_topic())
             np.testing.assert_array_equal(got, alone)
-
-
-def test_fork_map_equals_a_loop_and_keeps_order(docs):
-    lengths = [len(d) for d in docs[:9]]
-    items = list(range(9))
-
-    def length(i):  # a closure: the workers inherit it, nothing is pickled
-        return lengths[i]
-
-    assert fork_map(length, items, 2) == fork_map(length, items, 1) == lengths

@@ -262,6 +262,7 @@ class CooccurParams:
     ego_neighbors: int = 15
     ego_min_count: int = 2
     ego_other_edges: int = 15
+    n_jobs: int = 2
     differential: DifferentialParams = field(default_factory=DifferentialParams)
     title: TitleNetworkParams = field(default_factory=TitleNetworkParams)
 

@@ -10,15 +10,64 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-__all__ = ["fork_map"]
+__all__ = ["fork_map", "run_graph"]
 
-#: The function and items of the running :func:`fork_map`, inherited by its workers.
-_PAYLOAD: tuple[Callable[[Any], Any], list] | None = None
+#: The function and items of each running :func:`fork_map` or :func:`run_graph`, by
+#: key, inherited by its workers. Keyed, because a worker's task may run its own
+#: (a stage forking its groupings) and the worker then takes further tasks.
+_PAYLOADS: dict[int, tuple[Callable[[Any], Any], list]] = {}
 
 
-def _call(i: int) -> Any:
-    func, items = _PAYLOAD
+def _call(key: int, i: int) -> Any:
+    func, items = _PAYLOADS[key]
     return func(items[i])
+
+
+def _register(func: Callable[[Any], Any], items: list) -> int:
+    key = max(_PAYLOADS, default=0) + 1
+    _PAYLOADS[key] = (func, items)
+    return key
+
+
+def run_graph(tasks: dict[str, tuple[Sequence[str], Callable[[], Any]]], n_jobs: int, *,
+              on_start: Callable[[str], None] = lambda name: None,
+              on_done: Callable[[str, Any], None] = lambda name, result: None) -> None:
+    """Run ``{name: (after, func)}`` so that each task starts once the tasks it comes
+    ``after`` have finished (names not in ``tasks`` count as finished), up to
+    ``n_jobs`` at a time in forked processes; in the given order with ``n_jobs == 1``.
+
+    ``on_start(name)`` and ``on_done(name, func())`` run in this process.
+    """
+    names = list(tasks)
+    if n_jobs <= 1 or len(names) < 2:
+        for name in names:
+            on_start(name)
+            on_done(name, tasks[name][1]())
+        return
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    key = _register(lambda name: tasks[name][1](), names)
+    done: set[str] = set()
+    waiting, running = list(names), {}
+    try:
+        with ProcessPoolExecutor(max_workers=n_jobs,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            while waiting or running:
+                ready = [n for n in waiting if not (set(tasks[n][0]) & (set(names) - done))]
+                for name in ready[:n_jobs - len(running)]:
+                    waiting.remove(name)
+                    on_start(name)
+                    running[pool.submit(_call, key, names.index(name))] = name
+                if not running:
+                    raise ValueError(f"tasks {waiting} wait on each other")
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    name = running.pop(future)
+                    done.add(name)
+                    on_done(name, future.result())
+    finally:
+        del _PAYLOADS[key]
 
 
 def fork_map(func: Callable[[Any], Any], items: Sequence, n_jobs: int) -> list:
@@ -27,17 +76,16 @@ def fork_map(func: Callable[[Any], Any], items: Sequence, n_jobs: int) -> list:
     ``func`` need not be picklable (the workers inherit it); its results must be.
     One item or ``n_jobs == 1`` runs in this process.
     """
-    global _PAYLOAD
     items = list(items)
     if n_jobs <= 1 or len(items) < 2:
         return [func(x) for x in items]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    _PAYLOAD = (func, items)
+    key = _register(func, items)
     try:
         with ProcessPoolExecutor(max_workers=min(n_jobs, len(items)),
                                  mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_call, range(len(items))))
+            return list(pool.map(_call, [key] * len(items), range(len(items))))
     finally:
-        _PAYLOAD = None
+        del _PAYLOADS[key]

@@ -20,7 +20,7 @@ from . import curation, environment
 from .config import ROOT, Params, load_params, resolve
 from .context import RunContext
 from .io import sha256_file
-from .parallel import fork_map
+from .parallel import run_graph
 from .stages import STAGES, Stage
 
 __all__ = ["build_manifest", "main", "run", "sha256_file"]
@@ -115,31 +115,34 @@ def run(params_file: str | Path | None = None, out: str | Path | None = None, *,
     summary: dict[str, dict] = {}
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, flush=True))
     total = time.perf_counter()
-    for wave in _waves(STAGES):
-        todo = []
-        for stage in wave:
-            key = keys[stage.name] = _step_key(stage, ctx, keys)
-            if only and stage.name not in only:
-                continue
-            previous = state.get(stage.name, {})
-            if not force and _unchanged(previous, key, out):
-                summary[stage.name] = {"status": "reused", "seconds": 0.0,
-                                       "outputs": len(previous["outputs"])}
-                say(f"[{stage.name}] reused ({len(previous['outputs'])} outputs unchanged)")
-                continue
-            todo.append(stage)
-        if todo and not any(row["status"] == "built" for row in summary.values()):
-            _check_curation(ctx)
-        for stage in todo:
-            say(f"[{stage.name}] building: {stage.description} …")
-        for stage, (written, seconds) in zip(todo, _build(todo, ctx, ctx.params.reproduce.n_jobs)):
-            outputs = {_display(p, out): sha256_file(p) for p in sorted(set(map(Path, written)))}
-            state[stage.name] = {"key": keys[stage.name], "outputs": outputs}
-            state_file.parent.mkdir(parents=True, exist_ok=True)
-            state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
-            summary[stage.name] = {"status": "built", "seconds": round(seconds, 2),
-                                   "outputs": len(outputs)}
-            say(f"[{stage.name}] built {len(outputs)} outputs in {seconds:.1f} s")
+    todo = []
+    for stage in STAGES:
+        key = keys[stage.name] = _step_key(stage, ctx, keys)
+        if only and stage.name not in only:
+            continue
+        previous = state.get(stage.name, {})
+        if not force and _unchanged(previous, key, out):
+            summary[stage.name] = {"status": "reused", "seconds": 0.0,
+                                   "outputs": len(previous["outputs"])}
+            say(f"[{stage.name}] reused ({len(previous['outputs'])} outputs unchanged)")
+            continue
+        todo.append(stage)
+    if todo:
+        _check_curation(ctx)
+
+    def done(name: str, result: tuple[list[Path], float]) -> None:
+        written, seconds = result
+        outputs = {_display(p, out): sha256_file(p) for p in sorted(set(map(Path, written)))}
+        state[name] = {"key": keys[name], "outputs": outputs}
+        state_file.parent.mkdir(parents=True, exist_ok=True)
+        state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
+        summary[name] = {"status": "built", "seconds": round(seconds, 2),
+                         "outputs": len(outputs)}
+        say(f"[{name}] built {len(outputs)} outputs in {seconds:.1f} s")
+
+    _build(todo, ctx, ctx.params.reproduce.n_jobs, done,
+           lambda name: say(f"[{name}] building: {STAGE_BY_NAME[name].description} …"))
+    summary = {s.name: summary[s.name] for s in STAGES if s.name in summary}
     manifest_path = _write_manifest(ctx, state, params_file)
     say("")
     say(f"{'step':<10} {'status':<7} {'seconds':>8} {'outputs':>8}")
@@ -149,35 +152,27 @@ def run(params_file: str | Path | None = None, out: str | Path | None = None, *,
     return summary
 
 
-def _waves(stages: tuple[Stage, ...]) -> list[list[Stage]]:
-    """Stages in waves: each wave's stages come only after stages of earlier waves."""
-    done: set[str] = set()
-    waves, left = [], list(stages)
-    while left:
-        wave = [s for s in left if set(s.after) <= done]
-        if not wave:
-            raise ValueError(f"stages {[s.name for s in left]} wait on each other")
-        waves.append(wave)
-        done |= {s.name for s in wave}
-        left = [s for s in left if s.name not in done]
-    return waves
+STAGE_BY_NAME = {s.name: s for s in STAGES}
 
 
-def _build(todo: list[Stage], ctx: RunContext, n_jobs: int) -> list[tuple[list[Path], float]]:
-    """Build the stages of one wave, in up to ``n_jobs`` forked processes; return
-    each stage's written paths and seconds.
+def _build(todo: list[Stage], ctx: RunContext, n_jobs: int, on_done, on_start) -> None:
+    """Build ``todo``, each stage once the stages it comes after are done, up to
+    ``n_jobs`` side by side in forked processes; ``on_done(name, (paths, seconds))``.
 
     Each stage writes its own files, so the outputs do not depend on ``n_jobs``. The
     corpus and segmenter are loaded first, so forked stages share them.
     """
-    def timed(stage: Stage) -> tuple[list[Path], float]:
-        t0 = time.perf_counter()
-        written = [Path(p) for p in stage.write(ctx)]
-        return written, time.perf_counter() - t0
+    def timed(stage: Stage):
+        def run() -> tuple[list[Path], float]:
+            t0 = time.perf_counter()
+            written = [Path(p) for p in stage.write(ctx)]
+            return written, time.perf_counter() - t0
+        return run
 
     if n_jobs > 1 and len(todo) > 1:
         ctx.corpus, ctx.segmenter  # noqa: B018 (loaded once, before the fork)
-    return fork_map(timed, todo, n_jobs)
+    run_graph({s.name: (s.after, timed(s)) for s in todo}, n_jobs,
+              on_start=on_start, on_done=on_done)
 
 
 def _check_curation(ctx: RunContext) -> None:

@@ -204,7 +204,7 @@ STAGES: tuple[Stage, ...] = (
           description="LDA: K selection, terms, exemplars, pyLDAvis"),
     Stage("cooccur", "analysis.cooccur.stage", after=("units", "segment"),
           description="co-occurrence networks, GEXF, KWIC"),
-    Stage("compare", "analysis.compare.stage", after=("topics", "cooccur"),
+    Stage("compare", "analysis.compare.stage", after=("topics",),
           description="group comparisons"),
     Stage("variables", "analysis.variables",
           after=("corpus", "units", "segment", "topics", "cooccur", "compare"),

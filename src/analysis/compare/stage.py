@@ -181,8 +181,6 @@ def _write_group(ctx: RunContext, x: CompareInputs, by: str) -> list[Path]:
         out += _figure(ctx, draw_correspondence(io.as_written(ca), by,
                                                    evidence=x.evidence("text")),
                                f"correspondence_biplot_{by}")
-    if x.topics is not None:
-        out += _write_topic_prevalence(ctx, x, by, draw=draw)
     return out
 
 
@@ -258,10 +256,22 @@ def write(ctx: RunContext) -> list[Path]:
     ``fengqiao_formulas``. File names: ``io.OUTPUTS``.
     """
     x = prepare(ctx)
-    tasks = [partial(_write_group, ctx, x, by) for by in x.groups]
-    tasks += [partial(_write_differences, ctx, x), partial(_write_shared, ctx, x)]
-    return [path for part in fork_map(lambda task: task(), tasks, ctx.params.compare.n_jobs)
-            for path in part]
+    p = ctx.params.compare
+    # Longest first, so that short tasks fill the gaps at the end: the contrast
+    # (bootstrap-t intervals, coverage checks, permutation tests), the groupings with
+    # keyness and CA, then topic prevalence per grouping.
+    def weight(by: str) -> int:
+        return (2 * (by in p.ca_groups) + 2 * (by in p.keyness_groups)
+                + (by in p.figure_groups) + (by in p.title_keyness_groups))
+
+    tasks = [partial(_write_differences, ctx, x)]
+    tasks += [partial(_write_group, ctx, x, by) for by in sorted(x.groups, key=weight,
+                                                                 reverse=True)]
+    if x.topics is not None:
+        tasks += [partial(_write_topic_prevalence, ctx, x, by, draw=by in p.figure_groups)
+                  for by in x.groups]
+    tasks.append(partial(_write_shared, ctx, x))
+    return [path for part in fork_map(lambda task: task(), tasks, p.n_jobs) for path in part]
 
 
 def _write_shared(ctx: RunContext, x: CompareInputs) -> list[Path]:

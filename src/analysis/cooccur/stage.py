@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ import pandas as pd
 
 from ..evidence import Coverage, NoTextError, evidence_label, resolve_contrast
 from ..io import OUTPUTS
+from ..parallel import fork_map
 from ..plots import cooccur as plots
 from ..plots.style import style
 from .differential import (differential_layout, differential_network, group_articles,
@@ -268,15 +270,21 @@ def differential_figure(x: CooccurInputs) -> Figure:
         labels=(a, b), glossary=x.label_gloss, group_kind=d.group_col)
 
 
+def figure_tasks(x: CooccurInputs) -> list[tuple[str, Callable[[], Figure]]]:
+    """Every figure of the stage as ``(file stem, function drawing it)``."""
+    tasks = [("cooccurrence_network", partial(network_figure, x))]
+    tasks += [(f"cooccurrence_ego_{r.slug}", partial(ego_figure, x, r.term))
+              for r in x.ego.terms.itertuples() if r.status == "ok"]
+    if x.differential is not None and x.differential.table is not None:
+        tasks.append((x.differential.stem, partial(differential_figure, x)))
+    tasks.append(("cooccurrence_title_network", partial(title_figure, x)))
+    return tasks
+
+
 def figures(x: CooccurInputs) -> Iterator[tuple[str, Figure]]:
     """Every figure of the stage as ``(file stem, Figure)``, drawn one at a time."""
-    yield "cooccurrence_network", network_figure(x)
-    for r in x.ego.terms.itertuples():
-        if r.status == "ok":
-            yield f"cooccurrence_ego_{r.slug}", ego_figure(x, r.term)
-    if x.differential is not None and x.differential.table is not None:
-        yield x.differential.stem, differential_figure(x)
-    yield "cooccurrence_title_network", title_figure(x)
+    for stem, draw in figure_tasks(x):
+        yield stem, draw()
 
 
 # -------------------------------------------------------------------- tables
@@ -342,8 +350,12 @@ def write(ctx: RunContext) -> list[Path]:
     out += _differential_tables(ctx, x.differential)
     out += _network_tables(ctx, x.title_network, "cooccurrence_title", "title")
     out.append(ctx.write_csv(summary(x), OUTPUTS["cooccurrence_summary"]))
-    for stem, fig in figures(x):
+    def draw_and_save(task: tuple[str, Callable[[], Figure]]) -> list[Path]:
+        stem, draw = task
         # save in the project style: savefig reads bbox, dpi and font embedding from it
         with style():
-            out += ctx.save_figure(fig, stem)
+            return ctx.save_figure(draw(), stem)
+
+    for paths in fork_map(draw_and_save, figure_tasks(x), x.params.n_jobs):
+        out += paths
     return out

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import io
 from ..evidence import Coverage, evidence_label
+from ..parallel import fork_map
 from ..plots.topics import draw_article_heatmaps, draw_k_diagnostics, draw_top_words
 from .ldavis import ldavis_page
 from .results import TABLES, TopicResults, build
@@ -42,21 +44,26 @@ def captions(ctx: RunContext, res: TopicResults) -> dict[str, str]:
             "title": evidence_label("title", Coverage.of(arts[arts["article_id"].isin(title_ids)]))}
 
 
-def figures(ctx: RunContext, res: TopicResults) -> dict[str, Figure]:
-    """The stage's figures by file stem (not saved)."""
+def _figure_makers(ctx: RunContext, res: TopicResults) -> list[Callable[[], dict]]:
+    """Functions each drawing some of the stage's figures, ``{file stem: Figure}``."""
     ev = captions(ctx, res)
     p = ctx.params.topics
     sweep = f"K-sweep models, {len(p.k_seeds)} seeds per K"
     reported = f"Reported model (K = {res.num_topics}, seed {p.random_state})"
-    return {
-        "topics_k_diagnostics": draw_k_diagnostics(res.k_table, chosen_k=res.num_topics,
-                                                   evidence=f"{ev['text']} {sweep}."),
-        "topic_top_words": draw_top_words(res.terms, res.labels,
-                                          evidence=f"{ev['text']} {reported}."),
-        **draw_article_heatmaps(
+    return [
+        lambda: {"topics_k_diagnostics": draw_k_diagnostics(
+            res.k_table, chosen_k=res.num_topics, evidence=f"{ev['text']} {sweep}.")},
+        lambda: {"topic_top_words": draw_top_words(res.terms, res.labels,
+                                                   evidence=f"{ev['text']} {reported}.")},
+        lambda: draw_article_heatmaps(
             res.article_topics, res.labels,
             evidence={level: f"{line} {reported}." for level, line in ev.items()}),
-    }
+    ]
+
+
+def figures(ctx: RunContext, res: TopicResults) -> dict[str, Figure]:
+    """The stage's figures by file stem (not saved)."""
+    return {stem: fig for make in _figure_makers(ctx, res) for stem, fig in make().items()}
 
 
 def write(ctx: RunContext) -> list[Path]:
@@ -71,17 +78,27 @@ def write(ctx: RunContext) -> list[Path]:
 
 
 def write_results(ctx: RunContext, res: TopicResults) -> list[Path]:
-    """Write the outputs of :func:`write` from prepared results (which must hold the model)."""
+    """Write the outputs of :func:`write` from prepared results (which must hold the model).
+
+    Figures and the pyLDAvis page are drawn in ``[topics] n_jobs`` processes.
+    """
     out = [ctx.write_csv(getattr(res, name), io.OUTPUTS[role]) for name, role in TABLES.items()]
-    for stem, fig in figures(ctx, res).items():
-        out += ctx.save_figure(fig, stem)
-    page = ldavis_page(res.model, labels=res.labels, r=ctx.params.topics.ldavis_R,
-                       caption=f"LDA, K = {res.num_topics}, on body paragraphs. "
-                               f"{evidence_label('text', ctx.coverage)}.")
-    path = io.output_path(ctx.paths.figures, "topics_ldavis")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    out.append(path)
+
+    def ldavis() -> list[Path]:
+        page = ldavis_page(res.model, labels=res.labels, r=ctx.params.topics.ldavis_R,
+                           caption=f"LDA, K = {res.num_topics}, on body paragraphs. "
+                                   f"{evidence_label('text', ctx.coverage)}.")
+        path = io.output_path(ctx.paths.figures, "topics_ldavis")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page, encoding="utf-8")
+        return [path]
+
+    def saved(make: Callable[[], dict]) -> Callable[[], list[Path]]:
+        return lambda: [p for stem, fig in make().items() for p in ctx.save_figure(fig, stem)]
+
+    tasks = [saved(make) for make in _figure_makers(ctx, res)] + [ldavis]
+    for paths in fork_map(lambda task: task(), tasks, ctx.params.topics.n_jobs):
+        out += paths
     if res.k_choice is not None:
         out.append(ctx.write_csv(res.k_choice, io.OUTPUTS["topics_k_choice"]))
     if res.draft_labels is not None:
