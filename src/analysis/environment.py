@@ -53,7 +53,10 @@ def _cpu_flags() -> list[str]:
 
 def describe() -> dict:
     """Versions, BLAS (threadpoolctl), CPU flags and the OpenBLAS kernel override."""
-    import numpy  # noqa: F401  (loads the BLAS threadpoolctl reports)
+    # Load every BLAS a stage may use (numpy's and scipy's), so the list does not
+    # depend on which stages ran in this process and which in forked ones.
+    import numpy  # noqa: F401
+    import scipy.linalg  # noqa: F401
 
     return {
         "versions": _versions(),

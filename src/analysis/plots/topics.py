@@ -120,7 +120,10 @@ def draw_top_words(terms: pd.DataFrame, labels: pd.DataFrame, *, evidence: str) 
         # The topic number on its own line: a CJK label does not wrap and the panels
         # are narrow beside their glossed word labels.
         ax.set_title(f"T{t}\n{name}", fontsize=6.5, loc="left")
-    fig.supxlabel("word probability in topic")
+        if i + ncol >= k:  # the lowest panel of its column
+            # An axis label, not fig.supxlabel: the constrained layout keeps axis
+            # labels above the caption, while a figure label sat on top of it.
+            ax.set_xlabel("word probability in topic", fontsize=6)
     fig.suptitle("Top words per topic (probability); LDA on body paragraphs", x=0.01,
                  ha="left")
     caption(fig, [evidence])
