@@ -57,7 +57,13 @@ def _package_of(path: Path) -> str:
 
 def _imports(path: Path) -> set[Path]:
     """``analysis`` modules imported anywhere in ``path`` (module level or inside functions)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    return set(_imports_of(path, path.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=None)
+def _imports_of(path: Path, text: str) -> frozenset[Path]:
+    """:func:`_imports` of a file's text, parsed once per text (every stage walks them)."""
+    tree = ast.parse(text, str(path))
     package = _package_of(path)
     found: set[Path] = set()
     for node in ast.walk(tree):
@@ -76,7 +82,7 @@ def _imports(path: Path) -> set[Path]:
             f = _module_file(name)
             if f is not None and f.name != "context.py":
                 found.add(f)
-    return found
+    return frozenset(found)
 
 
 @lru_cache(maxsize=None)
