@@ -46,11 +46,11 @@ def _exp_elog_theta(gammad: np.ndarray, out: np.ndarray) -> None:
 
 
 @numba.njit(cache=True)
-def _phinorm(theta: np.ndarray, beta: np.ndarray, ids: np.ndarray, out: np.ndarray) -> None:
-    for j in range(ids.shape[0]):
+def _phinorm(theta: np.ndarray, betad: np.ndarray, out: np.ndarray) -> None:
+    for j in range(betad.shape[1]):
         s = 0.0
         for k in range(theta.shape[0]):
-            s += theta[k] * beta[k, ids[j]]
+            s += theta[k] * betad[k, j]
         out[j] = s + _EPS
 
 
@@ -66,27 +66,38 @@ def _estep(indptr, ids, cts, gamma, beta, alpha, iterations, threshold, sstats, 
     converged = 0
     for d in range(gamma.shape[0]):
         lo, hi = indptr[d], indptr[d + 1]
+        n = hi - lo
         dids, dcts = ids[lo:hi], cts[lo:hi]
+        # The document's columns of exp(E[log β]), contiguous, as gensim takes them.
+        betad = np.empty((n_topics, n))
+        for k in range(n_topics):
+            for j in range(n):
+                betad[k, j] = beta[k, dids[j]]
         gammad = gamma[d]
-        phinorm = np.empty(hi - lo)
+        phinorm = np.empty(n)
+        ratio = np.empty(n)
         _exp_elog_theta(gammad, theta)
-        _phinorm(theta, beta, dids, phinorm)
+        _phinorm(theta, betad, phinorm)
         for _ in range(iterations):
             last[:] = gammad
+            for j in range(n):
+                ratio[j] = dcts[j] / phinorm[j]
             for k in range(n_topics):
                 s = 0.0
-                for j in range(hi - lo):
-                    s += dcts[j] / phinorm[j] * beta[k, dids[j]]
+                for j in range(n):
+                    s += ratio[j] * betad[k, j]
                 gammad[k] = alpha[k] + theta[k] * s
             _exp_elog_theta(gammad, theta)
-            _phinorm(theta, beta, dids, phinorm)
+            _phinorm(theta, betad, phinorm)
             if np.abs(gammad - last).sum() / n_topics < threshold:
                 converged += 1
                 break
         if collect:
+            for j in range(n):
+                ratio[j] = dcts[j] / phinorm[j]
             for k in range(n_topics):
-                for j in range(hi - lo):
-                    sstats[k, dids[j]] += theta[k] * dcts[j] / phinorm[j]
+                for j in range(n):
+                    sstats[k, dids[j]] += theta[k] * ratio[j]
     return converged
 
 
