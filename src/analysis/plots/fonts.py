@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Callable
 
 __all__ = ["CORE_SUFFIX", "core_subset", "font_cache_dir", "truetype_outlines"]
 
@@ -74,23 +75,35 @@ def _convert(src: Path, dst: Path) -> None:
     # post format 2 cannot name 65,535 glyphs; format 3 carries no names.
     font["post"].formatType = 3.0
     font.sfntVersion = "\x00\x01\x00\x00"
+    _save(font, dst)
+
+
+def _save(font, dst: Path) -> None:
+    """Write atomically: another process never reads a half-written font."""
     tmp = dst.with_suffix(f".{os.getpid()}.tmp")
     font.save(tmp)
     os.replace(tmp, dst)
 
 
-def truetype_outlines(src: str | Path) -> Path:
-    """Path of a TrueType-outline copy of the OpenType/CFF font ``src`` (converted once)."""
+def _cached(src: str | Path, kind: str, version: str,
+            build: Callable[[Path, Path], None]) -> Path:
+    """``font_cache_dir()/<stem>-<kind>-<hash>.ttf``, built from ``src`` once; the hash
+    covers the source bytes, fontTools' version and ``version``."""
     import fontTools
 
     src = Path(src)
     h = hashlib.sha256(src.read_bytes())
-    h.update(f"{fontTools.version}/{CONVERTER_VERSION}/{MAX_ERR}".encode())
-    dst = font_cache_dir() / f"{src.stem}-glyf-{h.hexdigest()[:16]}.ttf"
+    h.update(f"{fontTools.version}/{version}".encode())
+    dst = font_cache_dir() / f"{src.stem}-{kind}-{h.hexdigest()[:16]}.ttf"
     if not dst.exists():
         dst.parent.mkdir(parents=True, exist_ok=True)
-        _convert(src, dst)
+        build(src, dst)
     return dst
+
+
+def truetype_outlines(src: str | Path) -> Path:
+    """Path of a TrueType-outline copy of the OpenType/CFF font ``src`` (converted once)."""
+    return _cached(src, "glyf", f"{CONVERTER_VERSION}/{MAX_ERR}", _convert)
 
 
 #: Blocks added to GB 2312 because captions and glosses use them: Latin-1 and Latin
@@ -134,20 +147,9 @@ def _core(src: Path, dst: Path) -> None:
         elif record.nameID == 6:
             family, _, style = record.toUnicode().partition("-")
             record.string = f"{family}{CORE_SUFFIX.strip()}-{style}".rstrip("-")
-    tmp = dst.with_suffix(f".{os.getpid()}.tmp")
-    font.save(tmp)
-    os.replace(tmp, dst)
+    _save(font, dst)
 
 
 def core_subset(ttf: str | Path) -> Path:
     """Path of the GB 2312 subset of the TrueType font ``ttf`` (built once, cached)."""
-    import fontTools
-
-    ttf = Path(ttf)
-    h = hashlib.sha256(ttf.read_bytes())
-    h.update(f"{fontTools.version}/{CORE_VERSION}".encode())
-    dst = font_cache_dir() / f"{ttf.stem}-core-{h.hexdigest()[:16]}.ttf"
-    if not dst.exists():
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        _core(ttf, dst)
-    return dst
+    return _cached(ttf, "core", CORE_VERSION, _core)
