@@ -72,3 +72,18 @@ def test_a_worker_whose_task_forked_its_own_tasks_takes_further_tasks():
                "c": (("a", "b"), lambda: nested(3)), "d": (("c",), lambda: nested(4))}, 2,
               on_done=out.__setitem__)
     assert out == {"a": 3, "b": 6, "c": 9, "d": 12}
+
+
+def test_warnings_raised_in_workers_reach_the_caller():
+    import warnings
+
+    def warn(i):
+        warnings.warn(f"item {i}", UserWarning)
+        return i
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert fork_map(warn, range(3), 2) == [0, 1, 2]
+        run_graph({"a": ((), lambda: warn(7))}, 2)  # one task runs here, not forked
+        run_graph({"b": ((), lambda: warn(8)), "c": (("b",), lambda: warn(9))}, 2)
+    assert sorted(str(w.message) for w in caught) == [f"item {i}" for i in (0, 1, 2, 7, 8, 9)]

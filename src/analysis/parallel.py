@@ -8,6 +8,7 @@ the workers inherit the loaded corpus, tokens and models instead of pickling the
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable, Sequence
 
 __all__ = ["fork_map", "run_graph"]
@@ -18,9 +19,20 @@ __all__ = ["fork_map", "run_graph"]
 _PAYLOADS: dict[int, tuple[Callable[[Any], Any], list]] = {}
 
 
-def _call(key: int, i: int) -> Any:
+def _call(key: int, i: int) -> tuple[Any, list]:
+    """Run item ``i`` in a worker; return its result and the warnings it raised."""
     func, items = _PAYLOADS[key]
-    return func(items[i])
+    with warnings.catch_warnings(record=True) as caught:
+        result = func(items[i])
+    return result, [(w.message, w.category, w.filename, w.lineno) for w in caught]
+
+
+def _result(returned: tuple[Any, list]) -> Any:
+    """A worker's result, its warnings raised again here, where callers catch them."""
+    result, caught = returned
+    for message, category, filename, lineno in caught:
+        warnings.warn_explicit(message, category, filename, lineno)
+    return result
 
 
 def _register(func: Callable[[Any], Any], items: list) -> int:
@@ -36,7 +48,8 @@ def run_graph(tasks: dict[str, tuple[Sequence[str], Callable[[], Any]]], n_jobs:
     ``after`` have finished (names not in ``tasks`` count as finished), up to
     ``n_jobs`` at a time in forked processes; in the given order with ``n_jobs == 1``.
 
-    ``on_start(name)`` and ``on_done(name, func())`` run in this process.
+    ``on_start(name)`` and ``on_done(name, func())`` run in this process, and so do
+    the warnings a task raised, again, when it is done.
     """
     names = list(tasks)
     if n_jobs <= 1 or len(names) < 2:
@@ -65,7 +78,7 @@ def run_graph(tasks: dict[str, tuple[Sequence[str], Callable[[], Any]]], n_jobs:
                 for future in finished:
                     name = running.pop(future)
                     done.add(name)
-                    on_done(name, future.result())
+                    on_done(name, _result(future.result()))
     finally:
         del _PAYLOADS[key]
 
@@ -74,7 +87,8 @@ def fork_map(func: Callable[[Any], Any], items: Sequence, n_jobs: int) -> list:
     """``[func(x) for x in items]``, in up to ``n_jobs`` forked processes.
 
     ``func`` need not be picklable (the workers inherit it); its results must be.
-    One item or ``n_jobs == 1`` runs in this process.
+    Warnings raised in a worker are raised again here, after it returns. One item or
+    ``n_jobs == 1`` runs in this process.
     """
     items = list(items)
     if n_jobs <= 1 or len(items) < 2:
@@ -86,6 +100,7 @@ def fork_map(func: Callable[[Any], Any], items: Sequence, n_jobs: int) -> list:
     try:
         with ProcessPoolExecutor(max_workers=min(n_jobs, len(items)),
                                  mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_call, [key] * len(items), range(len(items))))
+            returned = list(pool.map(_call, [key] * len(items), range(len(items))))
+        return [_result(r) for r in returned]
     finally:
         del _PAYLOADS[key]
