@@ -83,9 +83,10 @@ def run(params, tmp_path_factory):
     io.save_figure = rec
     try:
         out = tmp_path_factory.mktemp("publication")
-        # One process, so that the recorder sees every figure (forked stages would
-        # save theirs in other processes).
-        serial = params.reduced().replace({"reproduce.n_jobs": 1, "compare.n_jobs": 1})
+        # One process, so that the recorder sees every figure and every label
+        # registered for drawing (forked tasks would do both in other processes).
+        serial = params.reduced().replace({"reproduce.n_jobs": 1, "compare.n_jobs": 1,
+                                           "topics.n_jobs": 1, "cooccur.n_jobs": 1})
         reproduce(out=out, params=serial, quiet=True, force=True)
     finally:
         io.save_figure = ORIGINAL_SAVE

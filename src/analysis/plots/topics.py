@@ -123,7 +123,9 @@ def draw_top_words(terms: pd.DataFrame, labels: pd.DataFrame, *, evidence: str) 
         if i + ncol >= k:  # the lowest panel of its column
             # An axis label, not fig.supxlabel: the constrained layout keeps axis
             # labels above the caption, while a figure label sat on top of it.
-            ax.set_xlabel("word probability in topic", fontsize=6)
+            # Short and left-aligned: a longer, centred label is wider than a narrow
+            # panel and can leave the page at the right edge.
+            ax.set_xlabel("word probability", fontsize=6, loc="left")
     fig.suptitle("Top words per topic (probability); LDA on body paragraphs", x=0.01,
                  ha="left")
     caption(fig, [evidence])
