@@ -1,7 +1,7 @@
 """Independent tasks over one process's data, run in forked processes.
 
 The pipeline's stages and a stage's groupings each write their own files and draw
-their random numbers from streams named after them (:func:`analysis.stats.stream_rng`),
+their random numbers from streams named after them (:func:`analysis.stats.group_rng`),
 so running them side by side changes no output, only the wall time. Forking lets
 the workers inherit the loaded corpus, tokens and models instead of pickling them.
 """
