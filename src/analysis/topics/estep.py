@@ -8,7 +8,7 @@ initial draw from the model's random state, same convergence test, same
 sufficient statistics). What differs is rounding: the compiled sums and
 digamma differ from OpenBLAS's and gensim's in the last bits, as two BLAS
 kernels do, far below the precision at which results are written
-(``tests/test_topics_estep.py`` compares both paths).
+(``tests/test_topics_speed.py`` compares both paths).
 """
 
 from __future__ import annotations
