@@ -12,13 +12,13 @@ stability is their matched similarity.
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
+from ..parallel import fork_map
 from .cache import cache_key, cached_table
 from .model import TopicModel
 from .stability import background, match_topics
@@ -84,11 +84,7 @@ def seed_refits(model: TopicModel, docs: Sequence[Sequence[str]], seeds: Sequenc
     def compute() -> pd.DataFrame:
         jobs = [dict(params=model.get_params(), seed=s, docs=docs, extra=extra)
                 for s in others]
-        if n_jobs > 1 and len(jobs) > 1:
-            with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-                runs = list(pool.map(_refit, jobs))
-        else:
-            runs = [_refit(j) for j in jobs]
+        runs = fork_map(_refit, jobs, n_jobs)
         ref = {"seed": int(model.random_state), "topic_word": model.topic_word_,
                "docs": model.doc_topic_,
                "extra": model.transform(extra) if extra else np.empty((0, model.num_topics))}
