@@ -15,8 +15,8 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	# One-time work that is not the analysis: the CJK font converted to TrueType outlines
-	# and its core subset (~1 min), and the compiled LDA E-step (issue 19).
-	$(PY) -c "import analysis.plots.style as s, analysis.topics.estep as e; s.setup_style(); e.compile_now()"
+	# and its core subset (~1 min), and the compiled LDA E-step and resampling kernels (issue 19).
+	$(PY) -c "import analysis.plots.style as s, analysis.topics.estep as e, analysis.resample as r; s.setup_style(); e.compile_now(); r.compile_now()"
 	touch $(STAMP)
 
 reproduce: setup

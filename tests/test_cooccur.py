@@ -231,6 +231,47 @@ def test_labels_do_not_overlap(net, ctx, params):
     assert overlaps == []
 
 
+def _display_vertices(arrow) -> np.ndarray:
+    path = arrow._get_path_in_displaycoord()[0]
+    return np.concatenate([q.vertices for q in (path if isinstance(path, list) else [path])])
+
+
+def test_leader_lines_are_clipped_as_by_the_label_itself(net, ctx, params):
+    """The cached label region clips every leader line where the Text would, at the
+    dpi of each file, after the draws ``save`` makes (issue 19: same bytes, faster)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyArrowPatch
+
+    glossary = co.load_glossary(ctx.input(params.cooccur.glossary))
+    with style():
+        fig, ax = plt.subplots(figsize=(7.0, 6.2))
+        plots.draw_graph(ax, net.nodes_, net.edges_, colours=plots.community_colours(
+            net.communities_), n_labels=40, glossary=glossary)
+        arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
+        assert len(arrows) >= 5 and all(isinstance(p.patchA, plots._LabelRegion)
+                                        for p in arrows)
+        # As saving does: a file's dpi is set and the lines are drawn before the
+        # labels, so the label state is the previous draw's; then after a draw.
+        for dpi, drawn in [(300, False), (300, True), (72, False), (72, True),
+                           (100, False)]:
+            fig.set_dpi(dpi)
+            if drawn:
+                fig.draw_without_rendering()
+            regions = [p.patchA for p in arrows]  # the same ones throughout: their caches
+            cached = [_display_vertices(p) for p in arrows]
+            for p, region in zip(arrows, regions):
+                p.set_patchA(region.text)
+            direct = [_display_vertices(p) for p in arrows]
+            for p, region in zip(arrows, regions):
+                p.set_patchA(region)
+            # clipped: the lines start at the label's edge, not at its centre
+            starts = [p.get_transform().transform(p._posA_posB[0]) for p in arrows]
+            assert all(not np.allclose(c[0], s) for c, s in zip(cached, starts))
+            for c, d in zip(cached, direct):
+                assert np.array_equal(c, d)
+        plt.close(fig)
+
+
 def test_ego_network_centres_on_term(net):
     e = co.ego_network(net.counts_, net.vocab_, "调解", measure="jaccard", n_neighbors=10,
                        min_count=2)

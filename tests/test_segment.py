@@ -560,3 +560,17 @@ def test_no_place_or_selfref_word_among_top_keyness_terms(ctx, params, seg):
                    and freq.get(t, 0) < (RARE_WORD_FREQ if short[t] in TOWN else COMMON_WORD_FREQ)}
             assert not odd, (by, odd)
     assert n_checked >= 200
+
+
+def test_setup_builds_the_tokenizers_once_ahead_of_the_first_text(like, texts):
+    """``setup()`` (called before reproduce forks its stages) does what the first text
+    would: the same tokenizers, built once, the same tokens."""
+    early = like()
+    assert not hasattr(early, "tokenizer_")
+    assert early.setup() is early
+    tokenizer = early.tokenizer_
+    assert early.setup().tokenizer_ is tokenizer  # a second call builds nothing
+    lazy = like()
+    sample = texts[:40]
+    assert [early.tokens(t) for t in sample] == [lazy.tokens(t) for t in sample]
+    assert early.key_ == lazy.key_ and early.backend_ == lazy.backend_

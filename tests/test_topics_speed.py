@@ -101,3 +101,19 @@ def test_shared_coherence_counts_score_each_model_as_alone(params, docs):
                 warnings.simplefilter("ignore", RuntimeWarning)
                 alone = np.asarray(CoherenceModel(**kw).get_coherence_per_topic())
             np.testing.assert_array_equal(got, alone)
+
+
+def test_learnt_prior_update_equals_gensims_bit_for_bit(pair, docs):
+    """The prior update over all documents at once is gensim's loop, to the last bit."""
+    import copy
+
+    from gensim.models import LdaModel
+
+    fast = pair[1].model_
+    bow = [fast.id2word.doc2bow(d) for d in docs]
+    gamma, _ = fast.inference([b for b in bow if b])
+    ours, theirs = copy.deepcopy(fast), copy.deepcopy(fast)
+    CompiledLdaModel.update_alpha(ours, gamma, 0.7)
+    LdaModel.update_alpha(theirs, gamma, 0.7)
+    assert not np.array_equal(ours.alpha, fast.alpha)  # the update did move the prior
+    assert np.array_equal(ours.alpha, theirs.alpha)

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
+from . import resample
+
 __all__ = ["bh", "bootstrap_means", "g2", "group_rng", "keyness_2x2", "log_ratio",
            "bootstrap_t_coverage", "moment_sampler",
            "percentile_interval", "permutation_p", "permutation_test",
@@ -135,7 +137,7 @@ def studentized_draws(x: np.ndarray, n_boot: int, rng: np.random.Generator) -> n
         raise ValueError("a bootstrap-t interval needs at least 2 units")
     est, se = _mean_se(x, axis=1)
     idx = rng.integers(0, n, size=(n_boot, n))
-    mb, seb = _mean_se(x[:, idx], axis=2)
+    mb, seb = resample.mean_se(x, idx)
     out = _studentized(mb, seb, est[:, None], se[:, None])
     return out[0] if squeeze else out
 
@@ -153,7 +155,7 @@ def studentized_difference_draws(xa: np.ndarray, xb: np.ndarray, n_boot: int,
     (ma, sa), (mb, sb) = _mean_se(xa, 1), _mean_se(xb, 1)
     ia = rng_a.integers(0, xa.shape[1], size=(n_boot, xa.shape[1]))
     ib = rng_b.integers(0, xb.shape[1], size=(n_boot, xb.shape[1]))
-    (ma_b, sa_b), (mb_b, sb_b) = _mean_se(xa[:, ia], 2), _mean_se(xb[:, ib], 2)
+    (ma_b, sa_b), (mb_b, sb_b) = resample.mean_se(xa, ia), resample.mean_se(xb, ib)
     out = _studentized(ma_b - mb_b, np.hypot(sa_b, sb_b), (ma - mb)[:, None],
                        np.hypot(sa, sb)[:, None])
     return out[0] if squeeze else out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.text import Text
 
 from .labels import Labels, active
 from .style import CATEGORIES, MISSING_COLOUR, colour, figsize, human, style, tag
@@ -44,6 +45,35 @@ def label_text(term: str, glossary: dict | None) -> str:
     return Labels(active().language, {**active().glossary, **glossary}).term(term, "\n")
 
 
+class _LabelRegion:
+    """The region a leader line is clipped by: what ``Text.contains`` tests, with the
+    label's extent laid out once per draw.
+
+    matplotlib clips a line that starts at a label by bisection, asking ``contains``
+    a dozen times per draw, and ``Text.contains`` lays the text out each time. The
+    extent here is keyed by what it depends on (the renderer the text measures with,
+    the figure's dpi, the label's display position), so every answer is the same.
+    """
+
+    def __init__(self, text):
+        self.text = text
+        self._key, self._extent = None, None
+
+    def contains(self, event) -> tuple[bool, dict]:
+        t = self.text
+        if not t.get_visible() or t._renderer is None:
+            return False, {}
+        key = (t._renderer, t.get_figure(root=True).dpi, tuple(t._get_xy_display()))
+        if key != self._key:
+            self._key, self._extent = key, Text.get_window_extent(t)
+        box = self._extent
+        inside = box.x0 <= event.x <= box.x1 and box.y0 <= event.y <= box.y1
+        # The label's background box, as Text.contains adds it.
+        if t.get_bbox_patch() is not None:
+            inside = inside or t.get_bbox_patch().contains(event)[0]
+        return inside, {}
+
+
 def adjust_labels(ax, texts: list, objects=None) -> list:
     """Place ``texts`` with adjustText and return those kept.
 
@@ -74,6 +104,9 @@ def adjust_labels(ax, texts: list, objects=None) -> list:
             continue
         kept.append(t)
         boxes.append(box)
+    for p in patches:
+        if getattr(p, "patchA", None) in kept:
+            p.set_patchA(_LabelRegion(p.patchA))
     return kept
 
 

@@ -174,6 +174,13 @@ class Segmenter:
                 "convert_traditional", "hmm", "cache_dir", "backend", "gazetteer", "townships"]
         return {k: getattr(self, k) for k in keys}
 
+    def setup(self) -> "Segmenter":
+        """Read the lexicon, stopwords and gazetteer and build the tokenizers now, not at
+        the first text (e.g. before forking, so that forked processes share them).
+        Returns ``self``."""
+        self._setup()
+        return self
+
     def _setup(self) -> None:
         """Read the lexicon, stopwords and gazetteer; build the tokenizers (once)."""
         if hasattr(self, "key_"):

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+from gensim.matutils import dirichlet_expectation
 from gensim.models import LdaModel
+from gensim.models.ldamodel import update_dir_prior
 
 __all__ = ["CompiledLdaModel", "ESTEPS", "compile_now", "digamma"]
 
@@ -153,3 +155,19 @@ class CompiledLdaModel(LdaModel):
             return gamma, None
         sstats *= self.expElogbeta
         return gamma, sstats
+
+    def update_alpha(self, gammat, rho):
+        """gensim's update of the learnt prior, with E[log θ] of all documents at once.
+
+        gensim adds the documents' E[log θ] in a Python loop; the column sum of one
+        array adds the same numbers in the same order (row by row), so the prior is
+        identical to the last bit. One topic would make numpy sum pairwise: gensim's
+        loop then.
+        """
+        gammat = np.ascontiguousarray(gammat)
+        if gammat.ndim != 2 or gammat.shape[1] < 2:
+            return super().update_alpha(gammat, rho)
+        n_docs = float(len(gammat))
+        logphat = dirichlet_expectation(gammat).sum(axis=0) / n_docs
+        self.alpha = update_dir_prior(self.alpha, n_docs, logphat, rho)
+        return self.alpha

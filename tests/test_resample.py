@@ -1,0 +1,82 @@
+"""analysis.resample gives numpy's resampled means and standard errors bit for bit.
+
+The inputs are the committed article-topic proportions of the articles with text
+(results/article_topics.csv), in the shapes the stages pass: one model, several
+refits, and the coverage checks' simulated samples (one column, many samples).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import resample, stats
+from analysis.config import ROOT
+
+
+@pytest.fixture(scope="module")
+def proportions() -> np.ndarray:
+    df = pd.read_csv(ROOT / "results" / "article_topics.csv")
+    df = df[df["evidence"] == "text"]
+    cols = [c for c in df.columns if c.startswith("topic_")]
+    assert len(df) >= 10 and len(cols) >= 2
+    return df[cols].to_numpy(dtype=float)
+
+
+def _numpy(x, idx):
+    return stats._mean_se(x[:, idx], axis=2)
+
+
+def _same(x, idx):
+    mean, se = resample.mean_se(x, idx)
+    mean0, se0 = _numpy(x, idx)
+    assert mean.shape == mean0.shape == se.shape
+    # Equal bits, not a tolerance: the intervals must not move when the kernel is used.
+    assert np.array_equal(mean, mean0) and np.array_equal(se, se0)
+
+
+@pytest.mark.parametrize("n_units", [2, 3, 7, 8, 9, 16, 17])
+@pytest.mark.parametrize("columns", ["one", "all"])
+def test_one_model_equals_numpy(proportions, n_units, columns):
+    x = proportions[:n_units, :1] if columns == "one" else proportions[:n_units]
+    idx = np.random.default_rng(n_units).integers(0, n_units, size=(301, n_units))
+    _same(x[None], idx)
+
+
+@pytest.mark.parametrize("n_units", [3, 8, 17])
+@pytest.mark.parametrize("k", [1, 5])
+def test_refits_equal_numpy(proportions, n_units, k):
+    rng = np.random.default_rng(7)
+    # refits: the same articles, proportions perturbed as another seed would
+    x = np.stack([proportions[:n_units, :k] * rng.uniform(0.8, 1.2, (n_units, k))
+                  for _ in range(4)])
+    _same(x, rng.integers(0, n_units, size=(211, n_units)))
+
+
+@pytest.mark.parametrize("n_units", [3, 10, 20, 130])
+def test_coverage_samples_equal_numpy(proportions, n_units):
+    """The coverage check's shape: many simulated samples of one column."""
+    rng = np.random.default_rng(11)
+    sample, _ = stats.moment_sampler(proportions[:, 0])
+    x = sample(rng, (200, n_units))[:, :, None]
+    _same(x, rng.integers(0, n_units, size=(99, n_units)))
+
+
+def test_studentized_draws_unchanged(proportions):
+    """The bootstrap-t draws equal those computed with numpy's copies."""
+    x = proportions[None]
+    draws = stats.studentized_draws(x, 500, np.random.default_rng(3))
+    rng = np.random.default_rng(3)
+    est, se = stats._mean_se(x, axis=1)
+    idx = rng.integers(0, x.shape[1], size=(500, x.shape[1]))
+    mb, seb = _numpy(x, idx)
+    assert np.array_equal(draws, stats._studentized(mb, seb, est[:, None], se[:, None]))
+
+
+def test_bad_indices_are_refused(proportions):
+    x = proportions[None]
+    with pytest.raises(IndexError, match="outside"):
+        resample.mean_se(x, np.full((3, 4), x.shape[1]))
+    with pytest.raises(ValueError, match="n >= 2"):
+        resample.mean_se(x, np.zeros((3, 1), dtype=np.int64))
