@@ -87,3 +87,23 @@ def test_warnings_raised_in_workers_reach_the_caller():
         run_graph({"a": ((), lambda: warn(7))}, 2)  # one task runs here, not forked
         run_graph({"b": ((), lambda: warn(8)), "c": (("b",), lambda: warn(9))}, 2)
     assert sorted(str(w.message) for w in caught) == [f"item {i}" for i in (0, 1, 2, 7, 8, 9)]
+
+
+def test_the_heap_is_frozen_while_forking_and_thawed_after():
+    """Workers inherit a frozen heap (the collector leaves it alone); the caller's heap
+    is thawed afterwards, and a worker forking its own tasks keeps its inheritance frozen."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    assert fork_map(lambda i: gc.get_freeze_count() > 0, range(2), 2) == [True, True]
+    assert gc.get_freeze_count() == 0
+
+    def nested(i):
+        fork_map(lambda j: j, range(2), 2)
+        return gc.get_freeze_count() > 0
+
+    assert fork_map(nested, range(2), 2) == [True, True]
+    out = {}
+    run_graph({"a": ((), lambda: nested(0)), "b": ((), lambda: nested(1))}, 2,
+              on_done=out.__setitem__)
+    assert out == {"a": True, "b": True} and gc.get_freeze_count() == 0

@@ -8,8 +8,10 @@ the workers inherit the loaded corpus, tokens and models instead of pickling the
 
 from __future__ import annotations
 
+import gc
 import warnings
-from typing import Any, Callable, Sequence
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Sequence
 
 __all__ = ["fork_map", "run_graph"]
 
@@ -41,6 +43,21 @@ def _register(func: Callable[[Any], Any], items: list) -> int:
     return key
 
 
+@contextmanager
+def _frozen() -> Iterator[None]:
+    """``gc.freeze()`` while forking: the collector then leaves the objects the workers
+    inherit alone, so it neither rescans them nor makes the workers copy their pages
+    (Python's ``gc`` docs). Only the outermost call unfreezes; a worker that forks
+    its own tasks keeps what it inherited frozen."""
+    outermost = gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if outermost:
+            gc.unfreeze()
+
+
 def run_graph(tasks: dict[str, tuple[Sequence[str], Callable[[], Any]]], n_jobs: int, *,
               on_start: Callable[[str], None] = lambda name: None,
               on_done: Callable[[str, Any], None] = lambda name, result: None) -> None:
@@ -64,8 +81,8 @@ def run_graph(tasks: dict[str, tuple[Sequence[str], Callable[[], Any]]], n_jobs:
     done: set[str] = set()
     waiting, running = list(names), {}
     try:
-        with ProcessPoolExecutor(max_workers=n_jobs,
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
+        with _frozen(), ProcessPoolExecutor(
+                max_workers=n_jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             while waiting or running:
                 ready = [n for n in waiting if not (set(tasks[n][0]) & (set(names) - done))]
                 for name in ready[:n_jobs - len(running)]:
@@ -98,8 +115,9 @@ def fork_map(func: Callable[[Any], Any], items: Sequence, n_jobs: int) -> list:
 
     key = _register(func, items)
     try:
-        with ProcessPoolExecutor(max_workers=min(n_jobs, len(items)),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
+        with _frozen(), ProcessPoolExecutor(
+                max_workers=min(n_jobs, len(items)),
+                mp_context=multiprocessing.get_context("fork")) as pool:
             returned = list(pool.map(_call, [key] * len(items), range(len(items))))
         return [_result(r) for r in returned]
     finally:
