@@ -60,6 +60,13 @@ def test_compare_reads_topics_not_the_cooccurrence_stage():
     assert set(by_name["variables"].after) == {s.name for s in STAGES} - {"variables"}
 
 
+def test_the_stages_that_tokenize_are_found_from_their_code():
+    """reproduce builds the segmenter's tokenizers before forking only when a stage to
+    run uses it (read from the stage's code, as its cache key is)."""
+    assert {s.name for s in STAGES if s.uses("segmenter")} == {"segment", "topics",
+                                                                "cooccur", "compare"}
+
+
 def test_a_worker_whose_task_forked_its_own_tasks_takes_further_tasks():
     """A stage that forks its groupings (compare, the K sweep's coherence) leaves its
     worker able to run the next stage."""

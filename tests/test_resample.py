@@ -32,8 +32,10 @@ def _same(x, idx):
     mean, se = resample.mean_se(x, idx)
     mean0, se0 = _numpy(x, idx)
     assert mean.shape == mean0.shape == se.shape
-    # Equal bits, not a tolerance: the intervals must not move when the kernel is used.
+    # Equal bits, not a tolerance: the intervals must not move when the kernel is used
+    # (array_equal takes -0.0 for 0.0, so the signs are compared too).
     assert np.array_equal(mean, mean0) and np.array_equal(se, se0)
+    assert np.array_equal(np.signbit(mean), np.signbit(mean0))
 
 
 @pytest.mark.parametrize("n_units", [2, 3, 7, 8, 9, 16, 17])
@@ -72,6 +74,13 @@ def test_studentized_draws_unchanged(proportions):
     idx = rng.integers(0, x.shape[1], size=(500, x.shape[1]))
     mb, seb = _numpy(x, idx)
     assert np.array_equal(draws, stats._studentized(mb, seb, est[:, None], se[:, None]))
+
+
+@pytest.mark.parametrize("shape", [(1, 3, 1), (1, 9, 1), (3, 9, 1), (2, 9, 5)])
+def test_zeros_keep_numpys_sign(shape):
+    """A resample of -0.0 values sums to +0.0 in numpy (its sums start at 0.0)."""
+    x = np.full(shape, -0.0)
+    _same(x, np.zeros((5, shape[1]), dtype=np.int64))
 
 
 def test_bad_indices_are_refused(proportions):

@@ -174,7 +174,8 @@ def _build(todo: list[Stage], ctx: RunContext, n_jobs: int, on_done, on_start) -
         # Loaded once, before the fork: every text stage would otherwise read the
         # lexicon and build its own tokenizers (about 2 s each).
         ctx.corpus  # noqa: B018
-        ctx.segmenter.setup()
+        if any(s.uses("segmenter") for s in todo):
+            ctx.segmenter.setup()
     run_graph({s.name: (s.after, timed(s)) for s in todo}, n_jobs,
               on_start=on_start, on_done=on_done)
 

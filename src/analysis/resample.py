@@ -63,7 +63,7 @@ def _mean_se_pairwise(x, idx, mean, se):
     for b in range(n_boot):
         for i in range(n):
             buf[i] = x[idx[b, i]]
-        m = _pairwise(buf) / n
+        m = (0.0 + _pairwise(buf)) / n  # numpy adds the pairwise sum to its start, 0.0
         for i in range(n):
             d = buf[i] - m
             buf[i] = d * d
@@ -81,10 +81,9 @@ def _mean_se_in_order(xt, idx, mean, se):
     acc = np.empty(width)
     root_n = np.sqrt(n)
     for b in range(n_boot):
-        row = xt[idx[b, 0]]
-        for c in range(width):
-            acc[c] = row[c]
-        for i in range(1, n):
+        # From 0.0, as numpy's reduction starts (so a sum of -0.0s is +0.0, as there).
+        acc[:] = 0.0
+        for i in range(n):
             row = xt[idx[b, i]]
             for c in range(width):
                 acc[c] += row[c]

@@ -148,6 +148,10 @@ class Stage:
     def write(self, ctx) -> list[Path]:
         return importlib.import_module(self.module).write(ctx)
 
+    def uses(self, member: str) -> bool:
+        """Whether the stage's code uses the RunContext member ``member``."""
+        return member in _context_used(self._own_files())
+
     def _own_files(self) -> tuple[Path, ...]:
         f = _module_file(self.module)
         if f is None:
