@@ -91,7 +91,7 @@ def _worker_segmenter(segmenter):
     seg = _SEGMENTERS.get(key)
     if seg is None:
         seg = _SEGMENTERS[key] = segmenter
-        seg._setup()
+        seg.setup()
     return seg
 
 

@@ -91,7 +91,7 @@ def segmentation_audit(paragraphs: pd.DataFrame, segmenter: Segmenter, *,
         one token by plain jieba / by ``segmenter``), ``ours_share_whole``;
         sorted by corpus_count (descending) and term.
     """
-    segmenter._setup()
+    segmenter.setup()
     if false_matches is None:
         false_matches = lexicon_false_matches(segmenter)
     plain = plain_segmenter(segmenter)
@@ -245,7 +245,7 @@ def audit_samples(paragraphs: pd.DataFrame, segmenter: Segmenter, *, n: int = 12
     ``n`` sentences are collected. ``audit`` is :func:`segmentation_audit` of
     the same inputs, when already computed (its term order is used).
     """
-    segmenter._setup()
+    segmenter.setup()
     plain = plain_segmenter(segmenter)
     sents = []
     for aid, pid, t in zip(paragraphs["article_id"], paragraphs["para_id"], paragraphs["text"]):

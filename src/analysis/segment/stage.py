@@ -62,7 +62,7 @@ _ROLES = {"audit": "segmentation_audit", "filters": "segmentation_audit_filters"
 def prepare(ctx: RunContext) -> SegmentAudit:
     """Audit ``ctx.segmenter`` on every paragraph of ``ctx.corpus``."""
     paragraphs, seg = ctx.corpus.paragraphs, ctx.segmenter
-    seg._setup()
+    seg.setup()
     audit = segmentation_audit(paragraphs, seg)
     terms = pd.read_csv(ctx.input(ctx.params.segment.heldout_terms), sep="\t", dtype=str,
                         keep_default_na=False)
