@@ -14,6 +14,7 @@ the section and the key, so a misspelt key can never silently change a seed.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 import types
@@ -273,15 +274,14 @@ class CompareParams:
     figure_groups: tuple[str, ...] = ("section", "unit_type", "tier")
     actors: str = "data/actors.csv"
     n_boot: int = 2000
-    ci: float = 0.95
     min_articles_ci: int = 5
     random_state: int = 20240707
     n_perm: int = 9999
     max_exact: int = 100000
-    coverage_reps: int = 1000
-    coverage_boot: int = 499
-    min_coverage: float = 0.93
     alpha: float = 0.05
+    power: float = 0.8
+    power_sims: int = 200
+    power_perm: int = 199
     correction: str = "bh"
     keyness_min_count: int = 5
     keyness_top_n: int = 12
@@ -294,6 +294,16 @@ class CompareParams:
     actor_keywords_top_n: int = 10
     fengqiao_pattern: str = "枫桥"
     n_jobs: int = 2
+
+    def __post_init__(self):
+        if not 0 < self.alpha < 1:
+            raise ValueError(f"alpha must lie in (0, 1), not {self.alpha}")
+        if not 0 < self.power < 1:
+            raise ValueError(f"power must lie in (0, 1), not {self.power}")
+        if self.power_perm + 1 < 1 / self.alpha:
+            raise ValueError(f"power_perm = {self.power_perm} random splits cannot give "
+                             f"p <= alpha = {self.alpha}: need power_perm >= "
+                             f"{math.ceil(1 / self.alpha) - 1}")
 
 
 @dataclass(frozen=True)

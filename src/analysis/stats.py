@@ -1,8 +1,9 @@
 """The statistics the stages share, each written once.
 
 G² for 2×2 tables, Hardie's log ratio, two-corpus keyness, Benjamini–Hochberg,
-the cluster (article) bootstrap and permutation p-values. Stages import these;
-no other module computes them.
+the cluster (article) bootstrap and the interval of a group mean. The permutation
+test of a difference, its inversion and its power live in :mod:`analysis.permutation`.
+Stages import these; no other module computes them.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from scipy import stats as _st
 
 from . import resample
 
-__all__ = ["bh", "bootstrap_means", "g2", "group_rng", "keyness_2x2", "log_ratio",
-           "bootstrap_t_coverage", "moment_sampler",
-           "percentile_interval", "permutation_p", "permutation_test",
-           "studentized_difference_draws", "studentized_draws"]
+__all__ = ["LINKS", "RANGES", "bh", "bootstrap_means", "bootstrap_t_stats", "g2", "group_rng",
+           "keyness_2x2", "log_ratio", "mean_interval", "percentile_interval",
+           "permutation_p"]
 
 
 def g2(o11, o12, o21, o22) -> np.ndarray:
@@ -100,11 +100,37 @@ def permutation_p(n_as_extreme, n_perm: int) -> np.ndarray:
     return (1 + np.asarray(n_as_extreme, dtype=float)) / (1 + n_perm)
 
 
-# ------------------------------------------------- intervals and tests over articles
+# ------------------------------------------------- intervals for a group mean
 
-#: Bootstrap-t statistics are clipped here: a resample whose units are all equal has
-#: a zero standard error, and its t would be infinite.
-_T_CLIP = 1e6
+#: Link of each kind of measure: (link, its derivative, inverse). A proportion's
+#: interval is built on the logit scale and a rate's on the log scale, so the
+#: back-transformed bounds stay inside [0, 1] and [0, inf).
+def _logit(m):
+    with np.errstate(divide="ignore"):
+        return np.log(m) - np.log1p(-m)
+
+
+def _dlogit(m):
+    with np.errstate(divide="ignore"):
+        return 1.0 / (m * (1.0 - m))
+
+
+def _dlog(m):
+    with np.errstate(divide="ignore"):
+        return 1.0 / m
+
+
+def _log(m):
+    with np.errstate(divide="ignore"):
+        return np.log(m)
+
+
+LINKS = {"proportion": (_logit, _dlogit, _st.logistic.cdf),
+         "rate": (_log, _dlog, np.exp),
+         "real": (lambda m: m, lambda m: np.ones_like(m), lambda g: g)}
+
+#: The range of a group mean of each kind of measure.
+RANGES = {"proportion": (0.0, 1.0), "rate": (0.0, np.inf), "real": (-np.inf, np.inf)}
 
 
 def _mean_se(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
@@ -112,143 +138,72 @@ def _mean_se(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
     return x.mean(axis=axis), x.std(axis=axis, ddof=1) / np.sqrt(n)
 
 
-def _studentized(diff_b, se_b, est, se) -> np.ndarray:
-    """``est - t* se`` with ``t* = (diff_b - est) / se_b``; 0/0 counts as t* = 0."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = (diff_b - est) / se_b
-    t = np.clip(np.nan_to_num(t, nan=0.0, posinf=_T_CLIP, neginf=-_T_CLIP), -_T_CLIP, _T_CLIP)
-    return est - t * se
+def bootstrap_t_stats(x: np.ndarray, n_boot: int, rng: np.random.Generator, *,
+                      scale: str = "real") -> tuple[np.ndarray, np.ndarray]:
+    """Bootstrap-t statistics of the column means of the units ``x`` (``(n, k)``) on the
+    link scale of ``scale`` (:data:`LINKS`).
 
+    ``t* = (g(m*) - g(m)) / se_g*`` with the delta-method standard error
+    ``se_g* = se* g'(m*)``. A resample whose units are all equal (zero standard
+    error) or whose mean sits on the edge of the range (``g(m*) = ±inf``) has an
+    infinite t* in the direction of its mean, or 0 when its mean equals the
+    estimate: such *degenerate* resamples are kept, never clipped, and counted.
 
-def studentized_draws(x: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """Bootstrap-t draws of the column means of the units in ``x``.
-
-    ``x`` is ``(n_units, k)`` or, for several model refits sharing the units,
-    ``(n_seeds, n_units, k)``; every refit uses the same resamples of units.
-    Returns ``(n_boot, k)`` or ``(n_seeds, n_boot, k)`` draws ``m - t* se``, whose
-    percentiles are the studentized (bootstrap-t) interval (Efron & Tibshirani
-    1993, ch. 12). Needs at least 2 units.
+    Returns
+    -------
+    t : ndarray (n_boot, k)
+    n_degenerate : ndarray (k,) of int
     """
+    link, dlink, _ = LINKS[scale]
     x = np.asarray(x, dtype=float)
-    squeeze = x.ndim == 2
-    x = x[None] if squeeze else x
-    n = x.shape[1]
-    if n < 2:
+    if len(x) < 2:
         raise ValueError("a bootstrap-t interval needs at least 2 units")
-    est, se = _mean_se(x, axis=1)
-    idx = rng.integers(0, n, size=(n_boot, n))
-    mb, seb = resample.mean_se(x, idx)
-    out = _studentized(mb, seb, est[:, None], se[:, None])
-    return out[0] if squeeze else out
+    m = x.mean(axis=0)
+    idx = rng.integers(0, len(x), size=(n_boot, len(x)))
+    mb, seb = (a[0] for a in resample.mean_se(x[None], idx))
+    g, gb = link(m), link(mb)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        seg = seb * dlink(mb)
+        t = (gb - g) / seg
+    ok = np.isfinite(t) & (seg > 0)
+    same = mb == m
+    t = np.where(ok, t, np.where(same, 0.0, np.copysign(np.inf, mb - m)))
+    return t, (~ok).sum(axis=0)
 
 
-def studentized_difference_draws(xa: np.ndarray, xb: np.ndarray, n_boot: int,
-                                 rng_a: np.random.Generator,
-                                 rng_b: np.random.Generator) -> np.ndarray:
-    """Bootstrap-t draws of ``mean(xa) - mean(xb)`` (units resampled within each group;
-    Welch standard error). Shapes as :func:`studentized_draws`."""
-    xa, xb = np.asarray(xa, dtype=float), np.asarray(xb, dtype=float)
-    squeeze = xa.ndim == 2
-    xa, xb = (xa[None], xb[None]) if squeeze else (xa, xb)
-    if min(xa.shape[1], xb.shape[1]) < 2:
-        raise ValueError("a bootstrap-t interval needs at least 2 units per group")
-    (ma, sa), (mb, sb) = _mean_se(xa, 1), _mean_se(xb, 1)
-    ia = rng_a.integers(0, xa.shape[1], size=(n_boot, xa.shape[1]))
-    ib = rng_b.integers(0, xb.shape[1], size=(n_boot, xb.shape[1]))
-    (ma_b, sa_b), (mb_b, sb_b) = resample.mean_se(xa, ia), resample.mean_se(xb, ib)
-    out = _studentized(ma_b - mb_b, np.hypot(sa_b, sb_b), (ma - mb)[:, None],
-                       np.hypot(sa, sb)[:, None])
-    return out[0] if squeeze else out
+def mean_interval(x: np.ndarray, *, scale: str, n_boot: int, alpha: float,
+                  rng: np.random.Generator) -> dict:
+    """Estimate and ``1 - alpha`` bootstrap-t interval of each column mean of ``x``.
 
+    The interval is built on the link scale of ``scale`` (logit for proportions, log
+    for rates) and transformed back, so it lies inside the measure's range
+    (:data:`RANGES`) and is never wider than it. Quantiles of t* are read without
+    interpolation (lower / higher order statistic), so infinite t* of degenerate
+    resamples give a bound on the range's edge instead of NaN. A column whose mean
+    is on the edge of the range (all units 0, say) gets no interval.
 
-@lru_cache(maxsize=16)
-def _exact_rows(n: int, n_a: int) -> np.ndarray:
-    """Group-a indicators (as floats) of every split of ``n`` units into ``n_a`` and the rest."""
-    rows = np.zeros((math.comb(n, n_a), n))
-    for i, chosen in enumerate(combinations(range(n), n_a)):
-        rows[i, list(chosen)] = 1.0
-    rows.setflags(write=False)
-    return rows
-
-
-def _split_rows(n: int, n_a: int, n_perm: int, rng: np.random.Generator,
-                max_exact: int) -> tuple[np.ndarray, bool]:
-    """Group-a indicators of every split (exact) or of ``n_perm`` random ones."""
-    if math.comb(n, n_a) <= max_exact:
-        return _exact_rows(n, n_a), True
-    order = rng.random((n_perm, n)).argsort(axis=1)
-    rows = np.zeros((n_perm, n))
-    np.put_along_axis(rows, order[:, :n_a], 1.0, axis=1)
-    return rows, False
-
-
-def permutation_test(x: np.ndarray, in_a: np.ndarray, *, n_perm: int,
-                     rng: np.random.Generator, max_exact: int,
-                     chunk: int = 20000) -> tuple[np.ndarray, bool]:
-    """Two-sided permutation p-values of the difference in column means between the
-    units ``in_a`` and the others, shuffling group labels over units.
-
-    Exact (every split, the observed one included) when there are at most
-    ``max_exact`` splits; otherwise ``n_perm`` random splits and
-    :func:`permutation_p`. Returns ``(p, exact)``.
+    Returns
+    -------
+    dict with ``estimate``, ``ci_low``, ``ci_high``, ``n_degenerate``, ``edge``
+    (bool: mean on the range's edge).
     """
+    link, dlink, inv = LINKS[scale]
     x = np.asarray(x, dtype=float)
-    in_a = np.asarray(in_a, dtype=bool)
-    n, n_a = len(x), int(in_a.sum())
-    if n_a == 0 or n_a == n:
-        raise ValueError("both groups need at least one unit")
-    rows, exact = _split_rows(n, n_a, n_perm, rng, max_exact)
-    total = x.sum(axis=0)
-    obs = np.abs(x[in_a].mean(axis=0) - x[~in_a].mean(axis=0))
-    count = np.zeros(x.shape[1])
-    for start in range(0, len(rows), chunk):
-        s = rows[start:start + chunk] @ x
-        d = np.abs(s / n_a - (total - s) / (n - n_a))
-        # Ties with the observed statistic count as "as extreme" (rounding guard).
-        count += (d >= obs - 1e-12 * np.maximum(1.0, obs)).sum(axis=0)
-    if exact:
-        return count / len(rows), True
-    return permutation_p(count, n_perm), False
+    m, se = _mean_se(x, axis=0)
+    t, n_deg = bootstrap_t_stats(x, n_boot, rng, scale=scale)
+    q_lo = np.quantile(t, alpha / 2, axis=0, method="lower")
+    q_hi = np.quantile(t, 1 - alpha / 2, axis=0, method="higher")
+    g = link(m)
+    with np.errstate(invalid="ignore"):
+        seg = se * dlink(m)
+        lo, hi = inv(g - q_hi * seg), inv(g - q_lo * seg)
+    edge = ~np.isfinite(g)
+    # All units equal (se = 0) inside the range: the interval is the point.
+    flat = (se == 0) & ~edge
+    lo, hi = np.where(flat, m, lo), np.where(flat, m, hi)
+    lo_r, hi_r = RANGES[scale]
+    lo = np.where(edge, np.nan, np.clip(lo, lo_r, hi_r))
+    hi = np.where(edge, np.nan, np.clip(hi, lo_r, hi_r))
+    return dict(estimate=m, ci_low=lo, ci_high=hi, n_degenerate=n_deg, edge=edge)
 
 
-# ------------------------------------------------- checking an interval's coverage at n
-
-def moment_sampler(values: np.ndarray):
-    """A population with the mean and variance of ``values``, to simulate samples from.
-
-    Beta for values in [0, 1] (proportions), Gamma for non-negative values (rates),
-    normal otherwise; a constant when the values do not vary. Returns
-    ``sampler(rng, size) -> array`` and the population mean.
-    """
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    m, var = float(v.mean()), float(v.var(ddof=1)) if len(v) > 1 else 0.0
-    if var <= 0:
-        return (lambda rng, size: np.full(size, m)), m
-    if v.min() >= 0 and v.max() <= 1 and var < m * (1 - m):
-        c = m * (1 - m) / var - 1
-        return (lambda rng, size: rng.beta(m * c, (1 - m) * c, size=size)), m
-    if v.min() >= 0 and m > 0:
-        return (lambda rng, size: rng.gamma(m * m / var, var / m, size=size)), m
-    return (lambda rng, size: rng.normal(m, np.sqrt(var), size=size)), m
-
-
-def bootstrap_t_coverage(values_a: np.ndarray, values_b: np.ndarray | None, *, n_a: int,
-                         n_b: int | None = None, ci: float, reps: int, n_boot: int,
-                         rng: np.random.Generator) -> float:
-    """Simulated coverage of the bootstrap-t interval for a mean (``values_b`` None) or a
-    difference of means, at the given n, for populations fitted to the observed values
-    (:func:`moment_sampler`)."""
-    sample_a, mu_a = moment_sampler(values_a)
-    sa = sample_a(rng, (reps, n_a))[:, :, None]
-    if values_b is None:
-        truth = mu_a
-        draws = studentized_draws(sa, n_boot, rng)
-    else:
-        sample_b, mu_b = moment_sampler(values_b)
-        truth = mu_a - mu_b
-        draws = studentized_difference_draws(sa, sample_b(rng, (reps, n_b))[:, :, None],
-                                             n_boot, rng, rng)
-    lo, hi = percentile_interval(draws[:, :, 0].T, ci)
-    tol = 1e-12 * max(1.0, abs(truth))
-    return float(np.mean((lo - tol <= truth) & (truth <= hi + tol)))

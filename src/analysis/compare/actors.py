@@ -122,12 +122,13 @@ def actor_rates(articles: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
 def actor_difference(articles: pd.DataFrame, by: str, a: str, b: str,
                      actors: pd.DataFrame, **boot) -> pd.DataFrame:
     """Difference (``a`` − ``b``) in the mean per-article rate of actor mentions
-    per 10,000 characters, with the article-level cluster bootstrap of
+    per 10,000 characters, tested over units by
     :func:`~analysis.compare.prevalence.prevalence_difference` (text-level;
-    ``NoTextError`` if a group has no body). ``boot``: its bootstrap keywords."""
+    ``NoTextError`` if a group has no body). ``boot``: its inference keywords."""
     rates = actor_rates(articles, actors)
     d = prevalence_difference(rates, articles, by, a, b, topic_cols=list(actors["actor"]),
-                              weight_col=None, **boot)
+                              weight_col=None, scale="rate",
+                              family="actors of this contrast", **boot)
     d = d.rename(columns={"topic": "actor"})
     d.insert(1, "name_en", d["actor"].map(dict(zip(actors["actor"], actors["name_en"]))))
     d["measure"] = "mean per-article mentions per 10k characters"

@@ -1,18 +1,22 @@
-"""Inference over articles (and topic-model refits) for group estimates and differences.
+"""Inference over units (articles, or clusters of articles) for group means and differences.
 
-Units are articles, or clusters of articles (``cluster_by``: articles from one
-place count once). A value per unit may come from several refits of the topic
-model (a ``seed`` column); then intervals pool the bootstrap draws of every
-refit, stm's "global" uncertainty by the method of composition (Roberts, Stewart
-& Tingley 2019), so they cover the variation over seeds as well as over articles.
+One estimand per claim: the difference in the mean of a per-article measure (a topic
+share of the reported model, a mention rate) between the units of two groups.
 
-* Intervals are studentized bootstrap (bootstrap-t) intervals. Their coverage at
-  small n is simulated in ``bench/interval_coverage.py``
-  (``results/interval_coverage.csv``); below ``min_units`` units no interval is
-  given, only the point estimate, and the status says so.
-* Two-group differences get a permutation p-value over units (exact when the
-  splits are few), Benjamini–Hochberg q across the measures compared, the share
-  of refits that agree in sign, and leave-one-unit-out influence.
+* A **difference** is tested by shuffling group labels over units with the
+  Welch-studentized statistic, and its interval is the inversion of that same test
+  (:mod:`analysis.permutation`): ``significant`` is true exactly when the interval
+  excludes 0. ``p_adj`` is Westfall–Young max-T across the columns of the table (its
+  family), valid under any dependence. ``mde`` is the smallest difference the test
+  detects with the stated power at these n. Leave-one-unit-out checks give the range
+  of the estimate and whether the conclusion changes.
+* A **group mean** gets a bootstrap-t interval on the link scale (logit for
+  proportions, log for rates), so it stays inside the measure's range; below
+  ``min_units`` units only the point estimate is given, and the status says so.
+* Refits of the topic model under other seeds are **reproducibility**, never mixed
+  into an interval: their estimates, sign agreement and share of refits whose own
+  test rejects are reported beside the reported model's numbers; a topic whose
+  refits do not find it again (``stable`` false) is not compared.
 """
 
 from __future__ import annotations
@@ -22,80 +26,52 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.stats import (bh, bootstrap_t_coverage, group_rng, percentile_interval,
-                            permutation_test, studentized_difference_draws,
-                            studentized_draws)
+from analysis import permutation as perm
+from analysis.stats import RANGES, group_rng, mean_interval
 
-__all__ = ["INTERVAL_METHOD", "Inference", "difference", "from_options", "group_estimate",
-           "unit_values"]
+__all__ = ["DIFFERENCE_METHOD", "INTERVAL_METHOD", "Inference", "difference",
+           "from_options", "group_estimate", "unit_values"]
 
-INTERVAL_METHOD = "bootstrap-t"
+INTERVAL_METHOD = "bootstrap-t on the link scale"
+DIFFERENCE_METHOD = "inverted Welch permutation test"
 
 
 @dataclass(frozen=True)
 class Inference:
-    """Settings of the article-level inference (``[compare]``).
+    """Settings of the inference over units (``[compare]``).
 
     Attributes
     ----------
-    n_boot : bootstrap replicates per refit.
-    ci : interval level.
-    min_units : fewer units than this: point estimate only, no interval.
-    random_state : seed of the bootstrap and Monte Carlo permutation streams.
-    n_perm : random splits when an exact permutation test has more than ``max_exact``.
+    n_boot : bootstrap replicates of a group mean's interval.
+    min_units : fewer units than this: a group mean gets no interval.
+    random_state : seed of every random stream (one per group or contrast).
+    n_perm : random splits when there are more than ``max_exact``.
     max_exact : largest number of splits enumerated exactly.
-    alpha : level of ``significant`` (interval excludes zero and q < alpha).
-    coverage_reps, coverage_boot : samples and bootstrap replicates of the coverage
-        check of each interval at its n (0 reps: no check).
-    min_coverage : an interval whose simulated coverage is below this is withheld.
+    alpha : test level; intervals have level ``1 - alpha``.
+    power, power_sims, power_perm : the minimum detectable difference is the shift
+        detected with this power, over ``power_sims`` simulated data sets each tested
+        with ``power_perm`` random splits.
     """
 
     n_boot: int = 2000
-    ci: float = 0.95
     min_units: int = 5
     random_state: int = 0
     n_perm: int = 9999
     max_exact: int = 100000
     alpha: float = 0.05
-    coverage_reps: int = 0
-    coverage_boot: int = 499
-    min_coverage: float = 0.93
+    power: float = 0.8
+    power_sims: int = 200
+    power_perm: int = 199
 
 
-def from_options(*, n_boot: int, ci: float, min_articles: int, random_state: int,
-                 n_perm: int = 9999, max_exact: int = 100000, alpha: float = 0.05,
-                 coverage_reps: int = 0, coverage_boot: int = 499,
-                 min_coverage: float = 0.93, **_) -> Inference:
+def from_options(*, n_boot: int, min_articles: int, random_state: int, n_perm: int,
+                 max_exact: int, alpha: float, power: float, power_sims: int,
+                 power_perm: int, **_) -> Inference:
     """:class:`Inference` from the keyword options of the compare functions
     (``min_articles`` is ``min_units``; other keys such as ``clusters`` are ignored)."""
-    return Inference(n_boot=n_boot, ci=ci, min_units=min_articles, random_state=random_state,
-                     n_perm=n_perm, max_exact=max_exact, alpha=alpha,
-                     coverage_reps=coverage_reps, coverage_boot=coverage_boot,
-                     min_coverage=min_coverage)
-
-
-def _coverage(va: np.ndarray, vb: np.ndarray | None, name: str,
-              inf: Inference) -> np.ndarray:
-    """Simulated coverage of each column's bootstrap-t interval at the observed n, for
-    populations fitted to the observed unit values (``va``, ``vb``: units × k);
-    NaN without a check (``coverage_reps = 0``)."""
-    k = va.shape[1]
-    if inf.coverage_reps <= 0:
-        return np.full(k, np.nan)
-    rng = group_rng(inf.random_state, f"{name}|coverage")
-    return np.array([bootstrap_t_coverage(
-        va[:, j], None if vb is None else vb[:, j], n_a=len(va),
-        n_b=None if vb is None else len(vb), ci=inf.ci, reps=inf.coverage_reps,
-        n_boot=inf.coverage_boot, rng=rng) for j in range(k)])
-
-
-def _withhold(lo, hi, coverage, n_text: str, inf: Inference):
-    """Intervals whose checked coverage is too low become NaN; per-column status."""
-    bad = coverage < inf.min_coverage
-    status = np.where(bad, [f"interval withheld: simulated coverage {c:.3f} < "
-                            f"{inf.min_coverage:.2f} at {n_text}" for c in coverage],
-                      "estimated")
-    return np.where(bad, np.nan, lo), np.where(bad, np.nan, hi), list(status)
+    return Inference(n_boot=n_boot, min_units=min_articles, random_state=random_state,
+                     n_perm=n_perm, max_exact=max_exact, alpha=alpha, power=power,
+                     power_sims=power_sims, power_perm=power_perm)
 
 
 def unit_values(values: pd.DataFrame, cols: list[str], ids,
@@ -122,125 +98,168 @@ def unit_values(values: pd.DataFrame, cols: list[str], ids,
     return arr.reshape(len(seeds), len(units), len(cols)), units
 
 
-def group_estimate(x: np.ndarray, name: str, inf: Inference) -> dict:
-    """Point estimate (mean over refits of the unit mean), interval and status of
-    one group's ``(n_seeds, n_units, k)`` values."""
-    n_seeds, n, k = x.shape
+def group_estimate(x: np.ndarray, name: str, inf: Inference, *,
+                   scale: str = "proportion") -> dict:
+    """Mean, interval and status of one group's ``(n_units, k)`` values."""
+    n, k = x.shape
     nan = np.full(k, np.nan)
     if n == 0:
-        return dict(estimate=nan, ci_low=nan, ci_high=nan, n_units=0, coverage=nan,
-                    status=["no units"] * k)
-    est = x.mean(axis=1).mean(axis=0)
-    if n < inf.min_units:
-        return dict(estimate=est, ci_low=nan, ci_high=nan, n_units=n, coverage=nan,
+        return dict(estimate=nan, ci_low=nan, ci_high=nan, n_units=0,
+                    n_degenerate=np.zeros(k, int), status=["no units"] * k)
+    est = x.mean(axis=0)
+    if n < max(inf.min_units, 2):
+        return dict(estimate=est, ci_low=nan, ci_high=nan, n_units=n,
+                    n_degenerate=np.zeros(k, int),
                     status=[f"point only: n={n} < {inf.min_units} units for an interval"] * k)
-    draws = studentized_draws(x, inf.n_boot, group_rng(inf.random_state, name))
-    lo, hi = percentile_interval(draws.reshape(-1, k), inf.ci)
-    coverage = _coverage(x.mean(axis=0), None, name, inf)
-    lo, hi, status = _withhold(lo, hi, coverage, f"n={n}", inf)
-    return dict(estimate=est, ci_low=lo, ci_high=hi, n_units=n, coverage=coverage,
-                status=status)
+    r = mean_interval(x, scale=scale, n_boot=inf.n_boot, alpha=inf.alpha,
+                      rng=group_rng(inf.random_state, name))
+    status = np.where(r["edge"], "point only: every unit at the edge of the range "
+                                 f"({RANGES[scale][0]:g})", "estimated")
+    return dict(estimate=est, ci_low=r["ci_low"], ci_high=r["ci_high"], n_units=n,
+                n_degenerate=r["n_degenerate"], status=list(status))
 
 
-def _difference_core(xa: np.ndarray, xb: np.ndarray, a: str, b: str, inf: Inference,
-                     withheld: np.ndarray | None = None) -> dict:
-    """Estimate, interval, permutation p and BH q of ``mean(a) - mean(b)`` per column;
-    intervals of ``withheld`` columns are left out (NaN)."""
-    k = xa.shape[2]
-    per_seed = xa.mean(axis=1) - xb.mean(axis=1)                       # (S, k)
-    est = per_seed.mean(axis=0)
-    nan = np.full(k, np.nan)
-    lo = hi = nan
-    enough = min(xa.shape[1], xb.shape[1]) >= inf.min_units
-    if enough:
-        draws = studentized_difference_draws(xa, xb, inf.n_boot,
-                                             group_rng(inf.random_state, a),
-                                             group_rng(inf.random_state, b))
-        lo, hi = percentile_interval(draws.reshape(-1, k), inf.ci)
-        if withheld is not None:
-            lo, hi = np.where(withheld, np.nan, lo), np.where(withheld, np.nan, hi)
-    # The test shuffles group labels over units; each unit's value is its mean over refits.
-    pooled = np.concatenate([xa.mean(axis=0), xb.mean(axis=0)])
-    in_a = np.r_[np.ones(xa.shape[1], bool), np.zeros(xb.shape[1], bool)]
-    p, exact = permutation_test(pooled, in_a, n_perm=inf.n_perm, max_exact=inf.max_exact,
-                                rng=group_rng(inf.random_state, f"{a}|{b}|perm"))
-    q = bh(p)
-    excludes = (lo > 0) | (hi < 0)
-    sign = np.sign(est)
-    return dict(estimate=est, ci_low=lo, ci_high=hi, p_value=p, p_exact=exact, q_value=q,
-                ci_excludes_zero=excludes, significant=excludes & (q < inf.alpha),
-                sign_agreement=(np.sign(per_seed) == sign).mean(axis=0),
-                per_seed=per_seed, enough=enough)
+def _limit(scale: str) -> float | None:
+    lo, hi = RANGES[scale]
+    return float(hi - lo) if np.isfinite(hi - lo) else None
 
 
-def _influence(xa: np.ndarray, xb: np.ndarray, units_a: list, units_b: list, a: str,
-               b: str, inf: Inference, full: dict, withheld: np.ndarray) -> dict:
+def _test(xa: np.ndarray, xb: np.ndarray, name: str, inf: Inference) -> perm.Splits:
+    return perm.splits(len(xa), len(xb), n_perm=inf.n_perm, max_exact=inf.max_exact,
+                       rng=group_rng(inf.random_state, f"{name}|perm"))
+
+
+def _influence(xa: np.ndarray, xb: np.ndarray, units_a: list, units_b: list, name: str,
+               inf: Inference, est: np.ndarray, sig: np.ndarray) -> dict:
     """Leave one unit out: the range of estimates, the most influential unit, the
-    estimate without it, and whether the sign or the conclusion changes."""
-    k = xa.shape[2]
+    estimate without it, and whether the sign or the conclusion (p ≤ alpha) changes."""
+    k = xa.shape[1]
     rows = []
     for side, x, units in (("a", xa, units_a), ("b", xb, units_b)):
         for i, u in enumerate(units):
-            keep = np.arange(x.shape[1]) != i
-            xa_i, xb_i = (x[:, keep], xb) if side == "a" else (xa, x[:, keep])
-            if min(xa_i.shape[1], xb_i.shape[1]) == 0:
+            keep = np.arange(len(x)) != i
+            xa_i, xb_i = (x[keep], xb) if side == "a" else (xa, x[keep])
+            if min(len(xa_i), len(xb_i)) < 2:
                 continue
-            rows.append((u, _difference_core(xa_i, xb_i, a, b, inf, withheld)))
+            sp = _test(xa_i, xb_i, name, inf)
+            p = perm.welch_p(np.concatenate([xa_i, xb_i]), sp)
+            rows.append((u, xa_i.mean(axis=0) - xb_i.mean(axis=0), p <= inf.alpha))
     if not rows:
         nan = np.full(k, np.nan)
         return dict(loo_min=nan, loo_max=nan, loo_most_influential=[""] * k,
                     loo_estimate_without=nan, loo_sign_flips=np.zeros(k, bool),
                     loo_conclusion_flips=np.zeros(k, bool))
-    ests = np.array([r["estimate"] for _, r in rows])                  # (n_loo, k)
-    sig = np.array([r["significant"] for _, r in rows])
-    worst = np.abs(ests - full["estimate"]).argmax(axis=0)
-    flips_sign = (np.sign(ests) != np.sign(full["estimate"])).any(axis=0)
+    ests = np.array([r[1] for r in rows])
+    sigs = np.array([r[2] for r in rows])
+    worst = np.abs(ests - est).argmax(axis=0)
     return dict(loo_min=ests.min(axis=0), loo_max=ests.max(axis=0),
                 loo_most_influential=[str(rows[j][0]) for j in worst],
                 loo_estimate_without=ests[worst, np.arange(k)],
-                loo_sign_flips=flips_sign,
-                loo_conclusion_flips=(sig != full["significant"]).any(axis=0))
+                loo_sign_flips=(np.sign(ests) != np.sign(est)).any(axis=0),
+                loo_conclusion_flips=(sigs != sig).any(axis=0))
+
+
+def _refit_columns(refits, sp: perm.Splits, est: np.ndarray, alpha: float) -> dict:
+    """Each refit's estimate, their agreement in sign with the reported model and the
+    share of refits whose own test rejects (reproducibility, not uncertainty)."""
+    ests, rejects = [], []
+    for xa_s, xb_s in refits:
+        ests.append(xa_s.mean(axis=0) - xb_s.mean(axis=0))
+        p = perm.welch_p(np.concatenate([xa_s, xb_s]), sp)
+        rejects.append(p <= alpha)
+    ests, rejects = np.array(ests), np.array(rejects)
+    return dict(n_refits=len(ests),
+                refit_estimates=[" ".join(f"{v:.3f}" for v in col) for col in ests.T],
+                refit_sd=ests.std(axis=0, ddof=1) if len(ests) > 1 else np.full(len(est), np.nan),
+                sign_agreement=(np.sign(ests) == np.sign(est)).mean(axis=0),
+                refit_reject_share=rejects.mean(axis=0))
 
 
 def difference(xa: np.ndarray, xb: np.ndarray, units_a: list, units_b: list, a: str,
-               b: str, inf: Inference, *, influence: bool = True) -> pd.DataFrame:
-    """Difference ``a - b`` per column with every check a reviewer asks for.
+               b: str, inf: Inference, *, scale: str = "proportion",
+               compared: np.ndarray | None = None, not_compared: list[str] | None = None,
+               refits: list[tuple[np.ndarray, np.ndarray]] | None = None,
+               family: str = "the columns of this table",
+               influence: bool = True) -> pd.DataFrame:
+    """Difference ``mean(a) - mean(b)`` per column of the ``(n_units, k)`` values.
+
+    Parameters
+    ----------
+    scale : {"proportion", "rate", "real"}
+        The measure's kind: a difference of proportions lies in [-1, 1].
+    compared : bool array (k,), optional
+        Columns to compare (default all); the others get a row with ``status`` from
+        ``not_compared`` and no numbers, and stay out of the max-T family.
+    refits : list of (xa, xb), optional
+        The same units' values under each refit of the model (topics aligned).
+    family : str
+        What ``p_adj`` adjusts over, written in ``p_adj_family``.
 
     Returns
     -------
-    DataFrame, one row per column (in column order): ``estimate`` (mean over
-    refits), ``estimate_sd_seeds``, ``ci_low``/``ci_high`` (pooled bootstrap-t,
-    NaN below ``min_units``), ``p_value`` (``p_exact``), ``q_value`` (BH across the
-    columns), ``ci_excludes_zero``, ``significant``, ``sign_agreement`` (share of
-    refits whose estimate has the pooled sign), ``n_seeds``, ``n_a``/``n_b`` (units),
-    ``interval``, ``status`` and, with ``influence``, the ``loo_*`` columns.
+    DataFrame, one row per column: ``estimate``, ``ci_low``/``ci_high`` (level
+    ``1 - alpha``), ``p_value`` (``p_exact``, ``n_splits``), ``p_adj`` (max-T across
+    the compared columns), ``significant`` (interval excludes 0, i.e. p ≤ alpha),
+    ``significant_adj`` (p_adj ≤ alpha), ``mde``, ``n_a``/``n_b`` (units),
+    ``interval``, ``status``, the refit columns and the ``loo_*`` columns.
     """
-    full = _difference_core(xa, xb, a, b, inf)
-    k = xa.shape[2]
-    n_seeds = xa.shape[0]
-    n_text = f"n={xa.shape[1]} vs {xb.shape[1]}"
-    coverage = np.full(k, np.nan)
-    if full["enough"]:
-        coverage = _coverage(xa.mean(axis=0), xb.mean(axis=0), f"{a}|{b}", inf)
-        lo, hi, status = _withhold(full["ci_low"], full["ci_high"], coverage, n_text, inf)
-        if np.isnan(lo).any():
-            full = _difference_core(xa, xb, a, b, inf, withheld=np.isnan(lo))
-    else:
-        status = [f"point only: {n_text} < {inf.min_units} units for an interval"] * k
-    withheld = np.isnan(full["ci_low"])
-    out = {key: full[key] for key in ("estimate", "ci_low", "ci_high", "p_value", "q_value",
-                                      "ci_excludes_zero", "significant", "sign_agreement")}
-    out["estimate_sd_seeds"] = (full["per_seed"].std(axis=0, ddof=1) if n_seeds > 1
-                                else np.full(k, np.nan))
+    xa, xb = np.asarray(xa, float), np.asarray(xb, float)
+    k = xa.shape[1]
+    use = np.ones(k, bool) if compared is None else np.asarray(compared, bool).copy()
+    notes = list(not_compared) if not_compared is not None else [""] * k
+    # No variation inside either group (an actor nobody mentions): the shift model
+    # would call any shift impossible, so such a column is described, not tested.
+    flat = (np.ptp(xa, axis=0) == 0) & (np.ptp(xb, axis=0) == 0)
+    notes = [f"not compared: no variation within either group (values "
+             f"{xa[0, j]:g} and {xb[0, j]:g})" if flat[j] and use[j] else notes[j]
+             for j in range(k)]
+    use &= ~flat
+    name = f"{a}|{b}"
+    out = {c: np.full(k, np.nan) for c in ("estimate", "ci_low", "ci_high", "p_value",
+                                           "p_adj", "mde")}
+    sig = np.zeros(k, bool)
+    sp = _test(xa, xb, name, inf)
+    status = np.array(notes, dtype=object)
+    if use.any():
+        x = np.concatenate([xa[:, use], xb[:, use]])
+        lo, hi, p = perm.invert(x, sp, inf.alpha, limit=_limit(scale))
+        _, t = perm.welch_test(x, sp)
+        out["estimate"][use] = xa[:, use].mean(axis=0) - xb[:, use].mean(axis=0)
+        out["ci_low"][use], out["ci_high"][use], out["p_value"][use] = lo, hi, p
+        out["p_adj"][use] = perm.max_t_adjust(t)
+        out["mde"][use] = perm.minimum_detectable(
+            xa[:, use], xb[:, use], alpha=inf.alpha, power=inf.power, n_sim=inf.power_sims,
+            n_perm=inf.power_perm, rng=group_rng(inf.random_state, f"{name}|power"),
+            limit=_limit(scale))
+        sig[use] = (lo > 0) | (hi < 0)
+        reach = sp.smallest_p <= inf.alpha
+        status[use] = ("estimated" if reach else
+                       f"no test: {len(sp.rows)} splits of {len(xa)} vs {len(xb)} units "
+                       f"cannot reach p <= {inf.alpha:g}")
     df = pd.DataFrame(out)
-    df["p_exact"] = full["p_exact"]
-    df["n_seeds"], df["n_a"], df["n_b"] = n_seeds, xa.shape[1], xb.shape[1]
-    df["interval"] = f"{INTERVAL_METHOD}, {inf.ci:.0%}, over units" + (
-        f" and {n_seeds} model refits" if n_seeds > 1 else "")
-    df["interval_coverage"] = coverage
+    df["significant"] = sig
+    df["significant_adj"] = use & (df["p_adj"] <= inf.alpha).to_numpy()
+    df["p_exact"], df["n_splits"] = sp.exact, len(sp.rows)
+    df["p_adj_family"] = f"max-T over {int(use.sum())} {family}"
+    df["n_a"], df["n_b"] = len(xa), len(xb)
+    df["interval"] = f"{DIFFERENCE_METHOD}, {1 - inf.alpha:.0%}, over units"
+    df["mde_power"] = inf.power
     df["status"] = status
+    df = df[["estimate", "ci_low", "ci_high", "p_value", "p_exact", "n_splits", "p_adj",
+             "p_adj_family", "significant", "significant_adj", "mde", "mde_power", "n_a",
+             "n_b", "interval", "status"]]
+    if refits:
+        cols = _refit_columns([(ra[:, use], rb[:, use]) for ra, rb in refits], sp,
+                              df["estimate"].to_numpy()[use], inf.alpha)
+        for key, val in cols.items():
+            full = np.full(k, np.nan, dtype=object if key == "refit_estimates" else float)
+            full[use] = val
+            df[key] = "" if key == "refit_estimates" and not use.any() else full
     if influence:
-        for key, val in _influence(xa, xb, units_a, units_b, a, b, inf, full,
-                                   withheld).items():
-            df[key] = val
+        loo = _influence(xa[:, use], xb[:, use], units_a, units_b, name, inf,
+                         df["estimate"].to_numpy()[use], sig[use]) if use.any() else {}
+        for key, val in loo.items():
+            full = np.full(k, np.nan, dtype=object)
+            full[use] = val
+            df[key] = full
     return df

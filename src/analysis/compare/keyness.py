@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.evidence import NoTextError, coverage, group_series
-from analysis.stats import bh, group_rng, keyness_2x2, permutation_test
+from analysis import permutation as perm
+from analysis.stats import bh, group_rng, keyness_2x2
 
 from .groups import check_level, level_groups, with_coverage
 from .inference import Inference, from_options, unit_values
@@ -73,13 +74,12 @@ def _article_test(rates: pd.DataFrame, groups: pd.Series, grp: str, inf: Inferen
     xa, _ = unit_values(rates, terms, ids_a, clusters)
     xb, _ = unit_values(rates, terms, ids_b, clusters)
     na, nb = xa.shape[1], xb.shape[1]
-    if min(na, nb) == 0:
+    if min(na, nb) < 2:   # a Welch statistic needs two units per side
         nan = np.full(len(terms), np.nan)
         return {"units": na, "article_p": nan, "article_q": nan}
-    pooled = np.concatenate([xa[0], xb[0]])
-    in_a = np.r_[np.ones(na, bool), np.zeros(nb, bool)]
-    p, _ = permutation_test(pooled, in_a, n_perm=inf.n_perm, max_exact=inf.max_exact,
-                            rng=group_rng(inf.random_state, f"keyness|{grp}"))
+    sp = perm.splits(na, nb, n_perm=inf.n_perm, max_exact=inf.max_exact,
+                     rng=group_rng(inf.random_state, f"keyness|{grp}"))
+    p = perm.welch_p(np.concatenate([xa[0], xb[0]]), sp)
     return {"units": na, "article_p": p, "article_q": bh(p)}
 
 

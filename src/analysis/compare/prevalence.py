@@ -64,21 +64,24 @@ def _article_units(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: str, le
     return prev, topic_columns(doc_topics, topic_cols), g[g.index.isin(prev["article_id"])]
 
 
+def _options(opts: dict):
+    """The :class:`~analysis.compare.inference.Inference` and ``clusters`` of the keyword
+    options (:func:`analysis.compare.stage.inference_options`)."""
+    return from_options(**opts), opts.get("clusters")
+
+
 def topic_prevalence(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: str, *,
                      topic_cols=None, weight_col: str | None = "n_tokens",
-                     level: str = "text", n_boot: int = 2000, ci: float = 0.95,
-                     min_articles: int = 5, random_state: int, n_perm: int = 9999,
-                     max_exact: int = 100000, alpha: float = 0.05, coverage_reps: int = 0,
-                     coverage_boot: int = 499, min_coverage: float = 0.93,
-                     clusters: pd.Series | None = None, tokens=None) -> pd.DataFrame:
-    """Mean topic prevalence per group, with intervals over articles (and refits).
+                     level: str = "text", scale: str = "proportion", tokens=None,
+                     **opts) -> pd.DataFrame:
+    """Mean of a per-article measure (topic share by default) per group, with intervals
+    over units.
 
     Parameters
     ----------
     doc_topics : DataFrame
-        ``article_id`` plus one column per topic, and ``seed`` when it holds
-        several refits of the topic model; paragraph rows are aggregated by
-        :func:`article_prevalence`.
+        ``article_id`` plus one column per topic (the reported model's article
+        shares); several rows per article are aggregated by :func:`article_prevalence`.
     articles : DataFrame
         Articles with ``by``, ``text_status`` and ``n_chars``.
     by : str
@@ -86,78 +89,44 @@ def topic_prevalence(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: str, 
     level : {"text", "title"}
         ``"text"``: only articles with body text enter; groups without any get
         ``status`` = ``"no text: no text-level estimate"`` and NaN values.
-        ``"title"``: prevalence inferred from titles, for every unique title.
-    n_boot, ci, min_articles, random_state :
-        Bootstrap-t replicates per refit, interval level, the fewest units for an
-        interval (fewer: point estimate only) and the seed (one stream per group).
-    coverage_reps, coverage_boot, min_coverage :
-        Each interval's coverage is simulated at its n for populations fitted to the
-        group's values; below ``min_coverage`` the interval is withheld (0 reps: no check).
-    clusters : Series, optional
-        ``article_id`` → cluster key: articles of one cluster count as one unit.
+    scale : {"proportion", "rate"}
+        The measure's range: intervals are built on the logit or log scale.
     tokens : mapping or Series, optional
         Body tokens, for the ``n_tokens`` coverage column.
+    **opts
+        :func:`analysis.compare.stage.inference_options` (``n_boot``,
+        ``min_articles``, ``alpha``, ``random_state``, ``clusters`` …).
 
     Returns
     -------
     DataFrame
-        Long: ``by``, ``topic``, ``estimate``, ``ci_low``, ``ci_high``,
-        ``n_units``, ``n_seeds``, ``interval``, ``interval_coverage``, ``level``,
-        ``status`` and the coverage columns.
+        Long: ``by``, ``topic``, ``estimate``, ``ci_low``, ``ci_high``, ``n_units``,
+        ``n_degenerate``, ``interval``, ``level``, ``status`` and the coverage columns.
     """
     check_level(level)
-    inf = from_options(n_boot=n_boot, ci=ci, min_articles=min_articles,
-                       random_state=random_state, n_perm=n_perm, max_exact=max_exact,
-                       alpha=alpha, coverage_reps=coverage_reps,
-                       coverage_boot=coverage_boot, min_coverage=min_coverage)
+    inf, clusters = _options(opts)
     prev, cols, units = _article_units(doc_topics, articles, by, level, topic_cols, weight_col)
     cov = coverage(articles, by, tokens)
     rows = []
     for name in cov[by]:
         x, _ = unit_values(prev, cols, units.index[units == name], clusters)
-        r = group_estimate(x, name, inf)
+        r = group_estimate(x[0] if len(x) else np.empty((0, len(cols))), name, inf,
+                           scale=scale)
         if r["n_units"] == 0 and level == "text":
             r["status"] = [NO_TEXT_STATUS] * len(cols)
         rows += [{by: name, "topic": t, "estimate": r["estimate"][j],
                   "ci_low": r["ci_low"][j], "ci_high": r["ci_high"][j],
-                  "n_units": r["n_units"], "n_seeds": x.shape[0],
-                  "interval": INTERVAL_METHOD if r["status"][j] == "estimated" else "none",
-                  "interval_coverage": r["coverage"][j], "level": level,
-                  "status": r["status"][j]}
+                  "n_units": r["n_units"], "n_degenerate": r["n_degenerate"][j],
+                  "interval": (f"{INTERVAL_METHOD}, {1 - inf.alpha:.0%}"
+                               if r["status"][j] == "estimated" else "none"),
+                  "level": level, "status": r["status"][j]}
                  for j, t in enumerate(cols)]
     return with_coverage(pd.DataFrame(rows), cov, by)
 
 
-def prevalence_difference(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: str,
-                          a: str, b: str, *, topic_cols=None,
-                          weight_col: str | None = "n_tokens", level: str = "text",
-                          n_boot: int = 2000, ci: float = 0.95, min_articles: int = 5,
-                          random_state: int, n_perm: int = 9999, max_exact: int = 100000,
-                          alpha: float = 0.05, coverage_reps: int = 0,
-                          coverage_boot: int = 499, min_coverage: float = 0.93,
-                          clusters: pd.Series | None = None,
-                          influence: bool = True) -> pd.DataFrame:
-    """Difference in mean topic prevalence, group ``a`` minus group ``b``, per topic.
-
-    Intervals pool bootstrap-t draws over articles and over the refits in
-    ``doc_topics`` (a ``seed`` column); the permutation test shuffles group labels
-    over articles; q values are BH across the topics. See
-    :func:`analysis.compare.inference.difference` for every column.
-
-    Raises
-    ------
-    NoTextError
-        At ``level="text"``, if either group has no article with body text.
-    ValueError
-        If either group has fewer than 2 units at this level.
-    """
-    check_level(level)
-    inf = from_options(n_boot=n_boot, ci=ci, min_articles=min_articles,
-                       random_state=random_state, n_perm=n_perm, max_exact=max_exact,
-                       alpha=alpha, coverage_reps=coverage_reps,
-                       coverage_boot=coverage_boot, min_coverage=min_coverage)
-    prev, cols, units = _article_units(doc_topics, articles, by, level, topic_cols, weight_col)
-    cov = coverage(articles, by).set_index(by)
+def _group_units(prev, cols, units, cov, by, a, b, level, clusters):
+    """Per-unit values of groups ``a`` and ``b``: ``{name: (n_seeds, n_units, k)}`` and
+    the unit keys; errors name the group that cannot be compared."""
     xs, keys = {}, {}
     for name in (a, b):
         if name not in cov.index:
@@ -167,18 +136,70 @@ def prevalence_difference(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: 
             raise NoTextError(
                 f"{by}={name!r} has no article with body text "
                 f"({cov.loc[name, 'n_articles']} articles, titles only): "
-                "no text-level estimate; use level='title' for a title-level one")
+                "no text-level estimate")
         xs[name], keys[name] = unit_values(prev, cols, ids, clusters)
         if len(keys[name]) < 2:
             raise ValueError(f"{by}={name!r}: {len(keys[name])} {level}-level units; "
                              "a difference needs at least 2 per group")
-    out = difference(xs[a], xs[b], keys[a], keys[b], a, b, inf, influence=influence)
+    return xs, keys
+
+
+def prevalence_difference(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: str,
+                          a: str, b: str, *, topic_cols=None,
+                          weight_col: str | None = "n_tokens", level: str = "text",
+                          scale: str = "proportion", refits: pd.DataFrame | None = None,
+                          stability: pd.DataFrame | None = None,
+                          family: str = "topics of this contrast", influence: bool = True,
+                          **opts) -> pd.DataFrame:
+    """Difference in the mean of a per-article measure, group ``a`` minus group ``b``.
+
+    The estimate is the reported model's (``doc_topics``); the interval inverts the
+    permutation test over units, so ``significant`` ⇔ the interval excludes 0. See
+    :func:`analysis.compare.inference.difference` for every column.
+
+    Parameters
+    ----------
+    refits : DataFrame, optional
+        The same measure under each refit of the model (``seed`` column, topics
+        aligned): reproducibility columns, never part of the interval.
+    stability : DataFrame, optional
+        ``topic`` (0-based), ``stable`` and ``stability_note``: unstable topics are
+        not compared and stay out of the ``p_adj`` family.
+
+    Raises
+    ------
+    NoTextError
+        At ``level="text"``, if either group has no article with body text.
+    ValueError
+        If either group has fewer than 2 units at this level.
+    """
+    check_level(level)
+    inf, clusters = _options(opts)
+    prev, cols, units = _article_units(doc_topics, articles, by, level, topic_cols, weight_col)
+    cov = coverage(articles, by).set_index(by)
+    xs, keys = _group_units(prev, cols, units, cov, by, a, b, level, clusters)
+    compared, notes = None, None
+    if stability is not None:
+        st = stability.set_index("topic").reindex(range(len(cols)))
+        compared = st["stable"].fillna(False).astype(bool).to_numpy()
+        notes = [("" if ok else f"not compared: {note}")
+                 for ok, note in zip(compared, st["stability_note"].fillna(""))]
+    refit_x = None
+    if refits is not None:
+        rprev, _, _ = _article_units(refits, articles, by, level, topic_cols, weight_col)
+        ra, _ = unit_values(rprev, cols, units.index[units == a], clusters)
+        rb, _ = unit_values(rprev, cols, units.index[units == b], clusters)
+        refit_x = list(zip(ra, rb))
+    out = difference(xs[a][0], xs[b][0], keys[a], keys[b], a, b, inf, scale=scale,
+                     compared=compared, not_compared=notes, refits=refit_x, family=family,
+                     influence=influence)
     out.insert(0, "topic", cols)
     out = out.assign(group_a=a, group_b=b, by=by, level=level,
                      clustered=clusters is not None,
-                     articles_a=int(cov.loc[a, "n_articles"]),
-                     articles_b=int(cov.loc[b, "n_articles"]),
-                     evidence_a=cov.loc[a, "evidence"], evidence_b=cov.loc[b, "evidence"])
+                     units_used_a=" ".join(map(str, keys[a])),
+                     units_used_b=" ".join(map(str, keys[b])),
+                     evidence=f"{level}-level: {len(keys[a])} vs {len(keys[b])} units "
+                              f"with {'body text' if level == 'text' else 'titles'}")
     return out
 
 
@@ -205,29 +226,35 @@ def key_differences(diff: pd.DataFrame, *, prefix: str = "compareTopic", item: s
 
     Keys are ``prefix`` + the item's id (``ids`` maps an item to a stable ASCII id,
     e.g. a topic's label id; else the item itself) + a field: ``Est``, ``CI``
-    (``[lo, hi]`` or ``NA`` below the minimum n), ``P``, ``Q``, ``Significant``
-    (interval excludes zero and q < alpha), ``SignAgreement`` (share of refits),
-    ``LooMin``, ``LooMax``, ``LooFlips`` (leaving one unit out changes the
-    conclusion) and ``Label`` when ``labels`` names the item. Common keys:
-    ``By``, ``GroupA``, ``GroupB``, ``UnitsA``, ``UnitsB``, ``Seeds``, ``Level``.
+    (``[lo, hi]``, or ``NA`` where the row has none), ``P``, ``PAdj``, ``MDE``,
+    ``Significant`` (the interval excludes zero, i.e. p ≤ alpha), ``SignificantAdj``
+    (p_adj ≤ alpha), ``Status``, with refits ``SignAgreement`` and ``RefitReject``,
+    ``LooMin``, ``LooMax``, ``LooFlips`` (leaving one unit out changes the conclusion)
+    and ``Label`` when ``labels`` names the item. Common keys: ``By``, ``GroupA``,
+    ``GroupB``, ``UnitsA``, ``UnitsB``, ``Level``, ``Family``.
     """
     r0 = diff.iloc[0]
     out = {f"{prefix}By": str(r0["by"]), f"{prefix}GroupA": str(r0["group_a"]),
            f"{prefix}GroupB": str(r0["group_b"]), f"{prefix}UnitsA": str(r0["n_a"]),
-           f"{prefix}UnitsB": str(r0["n_b"]), f"{prefix}Seeds": str(r0["n_seeds"]),
-           f"{prefix}Level": str(r0["level"])}
+           f"{prefix}UnitsB": str(r0["n_b"]), f"{prefix}Level": str(r0["level"]),
+           f"{prefix}Family": str(r0["p_adj_family"])}
     for _, r in diff.iterrows():
         key = prefix + macro_part((ids or {}).get(r[item], r[item]))
         ci = ("NA" if pd.isna(r["ci_low"])
               else f"[{_num(r['ci_low'], digits)}, {_num(r['ci_high'], digits)}]")
         out.update({f"{key}Est": _num(r["estimate"], digits), f"{key}CI": ci,
-                    f"{key}P": _num(r["p_value"], 3), f"{key}Q": _num(r["q_value"], 3),
+                    f"{key}P": _num(r["p_value"], 3), f"{key}PAdj": _num(r["p_adj"], 3),
+                    f"{key}MDE": _num(r["mde"], digits),
                     f"{key}Significant": "yes" if r["significant"] else "no",
-                    f"{key}SignAgreement": _num(r["sign_agreement"], 2)})
+                    f"{key}SignificantAdj": "yes" if r["significant_adj"] else "no",
+                    f"{key}Status": str(r["status"])})
+        if "sign_agreement" in diff.columns:
+            out.update({f"{key}SignAgreement": _num(r["sign_agreement"], 2),
+                        f"{key}RefitReject": _num(r["refit_reject_share"], 2)})
         if "loo_min" in diff.columns:
             out.update({f"{key}LooMin": _num(r["loo_min"], digits),
                         f"{key}LooMax": _num(r["loo_max"], digits),
-                        f"{key}LooFlips": "yes" if r["loo_conclusion_flips"] else "no"})
+                        f"{key}LooFlips": "yes" if r["loo_conclusion_flips"] is True else "no"})
         if labels and r[item] in labels:
             out[f"{key}Label"] = str(labels[r[item]])
     return out

@@ -39,18 +39,18 @@ if TYPE_CHECKING:
     from ..config import CompareParams
     from ..context import RunContext
 
-__all__ = ["CompareInputs", "bootstrap_options", "prepare", "write"]
+__all__ = ["CompareInputs", "inference_options", "prepare", "write"]
 
 
-def bootstrap_options(p: CompareParams, clusters: pd.Series | None = None) -> dict:
-    """Keywords of the article-level inference from ``[compare]`` (``n_boot``, ``ci``,
-    ``min_articles``, ``random_state``, ``n_perm``, ``max_exact``, ``alpha``, the
-    coverage check ``coverage_reps``, ``coverage_boot``, ``min_coverage``) and the
-    units of ``[contrast] cluster_by`` (``clusters``)."""
-    return dict(n_boot=p.n_boot, ci=p.ci, min_articles=p.min_articles_ci,
+def inference_options(p: CompareParams, clusters: pd.Series | None = None) -> dict:
+    """Keywords of the inference over units from ``[compare]`` (``n_boot``,
+    ``min_articles``, ``random_state``, ``n_perm``, ``max_exact``, ``alpha``, ``power``,
+    ``power_sims``, ``power_perm``) and the units of ``[contrast] cluster_by``
+    (``clusters``)."""
+    return dict(n_boot=p.n_boot, min_articles=p.min_articles_ci,
                 random_state=p.random_state, n_perm=p.n_perm, max_exact=p.max_exact,
-                alpha=p.alpha, coverage_reps=p.coverage_reps, coverage_boot=p.coverage_boot,
-                min_coverage=p.min_coverage, clusters=clusters)
+                alpha=p.alpha, power=p.power, power_sims=p.power_sims,
+                power_perm=p.power_perm, clusters=clusters)
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class CompareInputs:
     contrast_note : str
         The contrast's description, or why there is none.
     boot : dict
-        :func:`bootstrap_options`.
+        :func:`inference_options`.
     coverage : Coverage
         Text statuses of the corpus, for evidence lines (:meth:`evidence`).
     """
@@ -134,7 +134,7 @@ def prepare(ctx: RunContext) -> CompareInputs:
         labels=topic_label_map(topics.labels) if topics is not None else {},
         groups=tuple(g for g in p.groups if g in arts.columns),
         contrast=contrast, contrast_note=note,
-        boot=bootstrap_options(p, clusters), coverage=ctx.coverage)
+        boot=inference_options(p, clusters), coverage=ctx.coverage)
 
 
 def _figure(ctx: RunContext, fig, stem: str) -> list[Path]:
@@ -184,20 +184,33 @@ def _write_group(ctx: RunContext, x: CompareInputs, by: str) -> list[Path]:
     return out
 
 
+def topic_inputs(topics: TopicResults, reference_seed: int
+                 ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
+    """What the comparisons of topics read from the topic stage: the reported model's
+    article shares (text-level rows), the refits' article shares (the reported seed
+    left out) and the per-topic stability flags (None when the stage has none)."""
+    shares = topics.article_topics
+    if "evidence" in shares.columns:
+        shares = shares[shares["evidence"] == "text"]
+    refits = getattr(topics, "article_refits", None)
+    if refits is None:
+        refits = topics.para_refits
+    refits = refits[refits["seed"] != reference_seed]
+    stab = topics.stability if "stable" in topics.stability.columns else None
+    return shares, (refits if len(refits) else None), stab
+
+
 def _write_topic_prevalence(ctx: RunContext, x: CompareInputs, by: str, *,
                             draw: bool) -> list[Path]:
-    """Text-level (paragraph topics) and title-level (title topics) prevalence."""
-    arts, out = x.articles, []
-    prev = topic_prevalence(x.topics.para_refits, arts, by, tokens=x.body_tokens, **x.boot)
-    tprev = topic_prevalence(x.topics.title_refits, arts, by, level="title",
-                             weight_col=None, **x.boot)
-    for level, df, role in (("text", prev, "topic_prevalence_by"),
-                            ("title", tprev, "topic_prevalence_titles_by")):
-        out.append(_csv(ctx, df, role, by))
-        if draw:
-            fig = draw_topic_prevalence(df, by, evidence=x.evidence(level),
-                                        topic_labels=x.labels)
-            out += _figure(ctx, fig, Path(io.OUTPUTS[role].format(by)).stem)
+    """Mean topic share per group (text level: the reported model's article shares)."""
+    shares, _, _ = topic_inputs(x.topics, ctx.params.topics.random_state)
+    prev = topic_prevalence(shares, x.articles, by, tokens=x.body_tokens, **x.boot)
+    role = "topic_prevalence_by"
+    out = [_csv(ctx, prev, role, by)]
+    if draw:
+        fig = draw_topic_prevalence(prev, by, evidence=x.evidence("text"),
+                                    topic_labels=x.labels)
+        out += _figure(ctx, fig, Path(io.OUTPUTS[role].format(by)).stem)
     return out
 
 
@@ -214,7 +227,9 @@ def _write_differences(ctx: RunContext, x: CompareInputs) -> list[Path]:
     ab = f"{slug(a)}_vs_{slug(b)}"
     out, kd = [], {"compareContrastNote": c.description}
     if x.topics is not None:
-        diff = prevalence_difference(x.topics.para_refits, arts, by, a, b, **x.boot)
+        shares, refits, stab = topic_inputs(x.topics, ctx.params.topics.random_state)
+        diff = prevalence_difference(shares, arts, by, a, b, refits=refits, stability=stab,
+                                     **x.boot)
         out.append(_csv(ctx, diff, "topic_prevalence_difference", ab))
         out += _figure(ctx, draw_difference(diff, evidence=x.evidence("text"),
                                                topic_labels=x.labels), f"topic_difference_{ab}")
@@ -232,7 +247,8 @@ def _write_differences(ctx: RunContext, x: CompareInputs) -> list[Path]:
                "compareTermSignificant": str(int(td["significant"].sum()))})
     fq = p.fengqiao_pattern
     fd = prevalence_difference(term_by_article(arts, fq), arts, by, a, b,
-                               topic_cols=["per_10k_chars"], weight_col=None, **x.boot)
+                               topic_cols=["per_10k_chars"], weight_col=None, scale="rate",
+                               family="measure (one)", **x.boot)
     out.append(_csv(ctx, fd.rename(columns={"topic": "measure"}).assign(pattern=fq),
                     "fengqiao_rate_difference", ab))
     kd.update(key_differences(fd, prefix="comparePattern", ids={"per_10k_chars": "rate"},

@@ -110,7 +110,7 @@ def term_difference(tokens: Mapping, articles: pd.DataFrame, by: str, a: str, b:
         rows.append({"article_id": i, **{c: per * cnt[t] / n for c, t in zip(cols, terms)}})
     table = pd.DataFrame(rows, columns=["article_id", *cols])
     d = prevalence_difference(table, articles, by, a, b, topic_cols=cols, weight_col=None,
-                              **boot)
+                              scale="rate", family="terms of this check", **boot)
     d["topic"] = list(terms)
     d = d.rename(columns={"topic": "term"})
     d["measure"] = f"mean per-article rate per {per:g} tokens"

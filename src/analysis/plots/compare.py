@@ -124,14 +124,11 @@ def draw_topic_prevalence(prev: pd.DataFrame, by: str, *, evidence: str,
     ax.set_title(f"Topic prevalence by {human(by)}, {level} level", loc="left")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0),
               frameon=False, title=human(by), alignment="left")
-    seeds = int(prev["n_seeds"].max()) if "n_seeds" in prev.columns else 1
-    notes = [f"Bootstrap-t over units (articles; one place counts once)"
-             + (f" and {seeds} topic-model refits" if seeds > 1 else "")
-             + f". n = articles; text = with body; used = units entering this "
+    notes = ["Bootstrap-t over units on the logit scale (articles; one place counts once); "
+             "reported model. n = articles; text = with body; used = units entering this "
              f"{level}-level estimate."]
     if no_ci:
-        notes.append("Open diamonds: no interval (too few units, or its simulated coverage "
-                     "at that n is below the threshold): "
+        notes.append("Open diamonds: no interval (fewer units than the minimum for one): "
                      + ", ".join(human(g) for g in sorted(no_ci)) + ".")
     note = _no_text_note(cov, by) if level == "text" else None
     if note:
@@ -153,7 +150,8 @@ def draw_difference(diff: pd.DataFrame, *, evidence: str,
 
     setup_style()
     r = diff.iloc[0]
-    d = diff.sort_values(["estimate", "topic"], kind="stable")
+    skipped = diff[diff["estimate"].isna()]
+    d = diff[diff["estimate"].notna()].sort_values(["estimate", "topic"], kind="stable")
     fig, ax = plt.subplots(figsize=figsize("onehalf", min(9.0, 0.32 * len(d) + 1.9)))
     y = np.arange(len(d))
     ok = _finite(d[LO], d[HI])
@@ -169,13 +167,16 @@ def draw_difference(diff: pd.DataFrame, *, evidence: str,
     a, b = human(r["group_a"]), human(r["group_b"])
     ax.set_xlabel(f"difference in mean prevalence: {a} − {b} (95% interval)")
     ax.set_title(f"{human(r['by'])}: {a} (n={r['n_a']}) vs {b} (n={r['n_b']})", loc="left")
-    notes = [f"Units: {a} {r['n_a']}, {b} {r['n_b']} (of {r['articles_a']} and "
-             f"{r['articles_b']} entries). Interval: {r['interval']}.",
-             "Red: significant (interval excludes zero and permutation q < alpha, BH across "
-             f"topics): {int(sig.sum())} of {len(d)}."]
+    notes = [f"Units: {a} {r['n_a']}, {b} {r['n_b']}. Interval: {r['interval']}; "
+             "it excludes zero exactly when the permutation test rejects.",
+             f"Coloured: significant: {int(sig.sum())} of {len(d)} compared."]
     if (~ok).any():
-        notes.append("Open diamonds: no interval (too few units, or its simulated coverage "
-                     "at that n is below the threshold).")
+        notes.append("Open diamonds: no interval (the splits of these units cannot "
+                     "reach the test's level).")
+    if len(skipped):
+        notes.append("Not compared: " + ", ".join(
+            f"{(topic_labels or {}).get(t, t).split(':')[0]} ({st.removeprefix('not compared: ')})"
+            for t, st in zip(skipped["topic"], skipped["status"])) + ".")
     caption(fig, notes + [evidence])
     return fig
 

@@ -1,8 +1,10 @@
-"""A difference table as an honest paragraph: estimate, interval, p, q, refits, influence.
+"""A difference table as an honest paragraph: estimate, interval, p, p_adj, power,
+refits, influence.
 
-The word "significant" is written for a row only when its ``significant`` column
-is True (interval excludes zero and BH q below alpha); every other row says which
-condition it fails.
+The word "significant" is written for a row only when its ``significant`` column is
+True (the interval, which inverts the test, excludes zero); whether it survives the
+family-wise adjustment (``p_adj``) is said beside it. A null is stated with its
+minimum detectable difference, never as "no difference".
 """
 
 from __future__ import annotations
@@ -33,17 +35,22 @@ def _unit(unit: str, units: Mapping | None) -> str:
     return f"{unit} ({id_list(ids)})"
 
 
-def _verdict(r: pd.Series, alpha: float) -> str:
+def _mde(r: pd.Series, digits: int) -> str:
+    power = f"{float(r['mde_power']):.0%}" if "mde_power" in r.index else "80%"
+    if pd.isna(r.get("mde")):
+        return "no difference within the measure's range is detected with " + power + " power"
+    return (f"differences smaller than {number(r['mde'], digits)} in absolute value cannot be "
+            f"ruled out (detected with {power} power at these n)")
+
+
+def _verdict(r: pd.Series, alpha: float, digits: int = 3) -> str:
+    if str(r["status"]) != "estimated":
+        return str(r["status"])
     if r["significant"]:
-        return "**significant**"
-    fails = []
-    if pd.isna(r["ci_low"]):
-        fails.append("no interval (" + str(r["status"]).removeprefix("point only: ") + ")")
-    elif not r["ci_excludes_zero"]:
-        fails.append("the interval includes zero")
-    if not r["q_value"] < alpha:
-        fails.append(f"q is not below {alpha:g}")
-    return "does not pass: " + " and ".join(fails)
+        adj = ("and it holds after adjusting for the family" if r["significant_adj"]
+               else "but not after adjusting for the family")
+        return f"**significant** at {alpha:g} (the interval excludes zero), {adj}"
+    return f"not significant at {alpha:g}: the interval includes zero; " + _mde(r, digits)
 
 
 def _influence(r: pd.Series, digits: int, units: Mapping | None) -> str:
@@ -58,21 +65,30 @@ def _influence(r: pd.Series, digits: int, units: Mapping | None) -> str:
             f"{signed(r['loo_estimate_without'], digits)}; {verdict}{sign}.")
 
 
+def _refits(r: pd.Series) -> str:
+    if "n_refits" not in r.index or pd.isna(r["n_refits"]) or int(r["n_refits"]) < 1:
+        return ""
+    n = int(r["n_refits"])
+    return (f" Reproducibility over {n} refits of the model: "
+            f"{number(r['sign_agreement'] * n, 0)} of {n} agree in sign, and the test "
+            f"rejects in {number(r['refit_reject_share'] * n, 0)} of {n}"
+            f" (their estimates: {r['refit_estimates']}).")
+
+
 def difference_line(r: pd.Series, *, alpha: float, item: str = "topic",
                     labels: Mapping | None = None, digits: int = 3,
                     units: Mapping | None = None) -> str:
     """One Markdown bullet for one row of a difference table."""
+    name = item_name(r[item], labels)
+    if pd.isna(r["estimate"]):
+        return f"- **{name}**: {r['status']}."
     ci = ("no interval" if pd.isna(r["ci_low"])
           else f"interval [{signed(r['ci_low'], digits)}, {signed(r['ci_high'], digits)}]")
     exact = "exact" if bool(r.get("p_exact", False)) else "Monte Carlo"
-    seeds = ""
-    if int(r["n_seeds"]) > 1:
-        seeds = (f"; {number(r['sign_agreement'], 2)} of the {int(r['n_seeds'])} model "
-                 f"refits agree in sign (sd over refits {number(r['estimate_sd_seeds'], digits)})")
-    return (f"- **{item_name(r[item], labels)}**: {signed(r['estimate'], digits)}, {ci}, "
-            f"permutation p = {number(r['p_value'], 3)} ({exact}), q = "
-            f"{number(r['q_value'], 3)}; {_verdict(r, alpha)}{seeds}."
-            + _influence(r, digits, units))
+    return (f"- **{name}**: {signed(r['estimate'], digits)}, {ci}, "
+            f"permutation p = {number(r['p_value'], 3)} ({exact}), p_adj = "
+            f"{number(r['p_adj'], 3)}; {_verdict(r, alpha, digits)}."
+            + _refits(r) + _influence(r, digits, units))
 
 
 def difference_paragraph(diff: pd.DataFrame, *, alpha: float, item: str = "topic",
@@ -98,18 +114,34 @@ def difference_paragraph(diff: pd.DataFrame, *, alpha: float, item: str = "topic
         What a row is (singular noun).
     """
     r0, n = diff.iloc[0], len(diff)
-    across = f"its BH q across the {n} {what}s" if n > 1 else "its q"
+    tested = diff[diff["status"] == "estimated"]
     head = (f"**{r0['group_a']} − {r0['group_b']}** by `{r0['by']}` "
-            f"({r0['n_a']} vs {r0['n_b']} units; {r0['interval']}). A difference counts only "
-            f"when its interval excludes zero and {across} is below {alpha:g}.")
-    sig = diff[diff["significant"].astype(bool)]
-    if sig.empty:
-        summary = (f"None of the {n} {what}s passes both conditions." if n > 1
-                   else "It does not pass both conditions.")
+            f"({r0['n_a']} vs {r0['n_b']} units; {r0['interval']}). A difference is "
+            f"significant when its interval excludes zero (p ≤ {alpha:g}); `p_adj` adjusts "
+            f"by {r0['p_adj_family']}.")
+    skipped = n - len(tested)
+    if skipped:
+        head += f" {skipped} of the {n} {what}s are not tested (their rows say why)."
+    sig = tested[tested["significant"].astype(bool)]
+    if tested.empty:
+        summary = f"No {what} is tested."
+    elif sig.empty:
+        low, high = tested["mde"].min(), tested["mde"].max()
+        span = (f"{number(low, digits)}" if pd.isna(high) or low == high
+                else f"{number(low, digits)}–{number(high, digits)}")
+        summary = (f"None of the {len(tested)} tested {what}s differs significantly; "
+                   f"with these units only differences of about {span} or more would be "
+                   "detected with the stated power, so smaller ones cannot be ruled out.")
     else:
+        adj = sig[sig["significant_adj"].astype(bool)]
         summary = ("Significant: " + listing(item_name(v, labels) for v in sig[item])
-                   + f" ({len(sig)} of {n}).")
-    big = diff.loc[diff["estimate"].abs().idxmax()]
+                   + f" ({len(sig)} of {len(tested)}; {len(adj)} after the family-wise "
+                   "adjustment).")
+    if tested.empty:
+        return " ".join([head, summary]) + "\n\n" + "\n".join(
+            difference_line(r, alpha=alpha, item=item, labels=labels, digits=digits,
+                            units=units) for _, r in diff.iterrows())
+    big = tested.loc[tested["estimate"].abs().idxmax()]
     largest = (f"The largest estimate in absolute value is "
                f"{item_name(big[item], labels)}, {signed(big['estimate'], digits)}.")
     lines = [difference_line(r, alpha=alpha, item=item, labels=labels, digits=digits,
@@ -133,9 +165,9 @@ def article_check_summary(td: pd.DataFrame, *, alpha: float, digits: int = 2,
            f"same data, so this is a robustness filter). {len(one)} of them occur in one "
            f"document of their group only."]
     if passed.empty:
-        out.append(f"None passes (interval excluding zero and q below {alpha:g}).")
+        out.append(f"None passes (interval excluding zero, p ≤ {alpha:g}).")
         return " ".join(out)
-    out.append(f"{len(passed)} pass (interval excluding zero and q below {alpha:g}):")
+    out.append(f"{len(passed)} pass (interval excluding zero, p ≤ {alpha:g}):")
     lines = [difference_line(r, alpha=alpha, item="term", digits=digits, units=units)
              for _, r in passed.iterrows()]
     return " ".join(out) + "\n\n" + "\n".join(lines)
