@@ -294,6 +294,23 @@ class CompareParams:
     actor_keywords_top_n: int = 10
     fengqiao_pattern: str = "枫桥"
     n_jobs: int = 2
+    title_theme_method: str = "frex"
+    title_theme_terms: int = 10
+    title_theme_dictionary: str = ""
+    title_min_titles: int = 5
+    title_mde_power: float = 0.8
+
+    def __post_init__(self):
+        if self.title_theme_method not in ("frex", "prob", "relevance"):
+            raise ValueError(f"title_theme_method = {self.title_theme_method!r}: use "
+                             "\"frex\", \"prob\" or \"relevance\"")
+        for key in ("title_theme_terms", "title_min_titles"):
+            if getattr(self, key) < 1:
+                raise ValueError(f"{key}: {getattr(self, key)} < 1")
+        if not 0 < self.title_mde_power < 1:
+            raise ValueError(f"title_mde_power: {self.title_mde_power} must be in (0, 1)")
+        if not 0 < self.alpha < 1:
+            raise ValueError(f"alpha: {self.alpha} must be in (0, 1)")
 
 
 @dataclass(frozen=True)
