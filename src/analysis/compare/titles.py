@@ -54,7 +54,7 @@ log = logging.getLogger(__name__)
 #: Columns of ``title_themes_by_<g>.csv`` after the grouping column.
 THEME_COLUMNS = ["theme", "theme_label", "theme_gloss", "theme_source", "terms", "n_titles",
                  "k_titles", "share", "ci_low", "ci_high", "ci", "interval", "status", "level",
-                 "article_ids"]
+                 "matched_terms", "article_ids"]
 #: Columns of ``title_themes_difference_<a>_vs_<b>.csv``.
 DIFFERENCE_COLUMNS = ["by", "group_a", "group_b", "theme", "theme_label", "theme_gloss",
                       "theme_source",
@@ -163,6 +163,15 @@ def _ids(mask: pd.Series) -> str:
     return " ".join(str(a) for a in mask.index[mask.to_numpy()])
 
 
+def _matched(tokens: pd.Series, mask: pd.Series, theme: Theme) -> str:
+    """``"term:count"`` of the theme's terms in the matching titles (titles, not tokens),
+    most frequent first: which terms carry a share."""
+    counts = {t: sum(t in set(tokens[a]) for a in mask.index[mask.to_numpy()])
+              for t in theme.terms}
+    ranked = sorted(((c, -i, t) for i, (t, c) in enumerate(counts.items()) if c), reverse=True)
+    return ";".join(f"{t}:{c}" for c, _, t in ranked)
+
+
 def title_themes(articles: pd.DataFrame, title_tokens, by: str, themes: list[Theme], *,
                  ci: float, min_titles: int) -> pd.DataFrame:
     """Share of each group's unique titles that mention each theme.
@@ -206,6 +215,7 @@ def title_themes(articles: pd.DataFrame, title_tokens, by: str, themes: list[The
                          "n_titles": n, "k_titles": k, "share": k / n,
                          "ci_low": float(lo), "ci_high": float(hi), "ci": ci,
                          "interval": CP_METHOD, "status": status, "level": "title",
+                         "matched_terms": _matched(tokens, mask, th),
                          "article_ids": _ids(mask)})
     return pd.DataFrame(rows, columns=[by, *THEME_COLUMNS])
 

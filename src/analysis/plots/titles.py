@@ -13,7 +13,7 @@ import pandas as pd
 
 from .compare import _finite, _too_few, _wrap, group_colour
 from .labels import term
-from .style import caption, figsize, human, setup_style, tag
+from .style import CATEGORIES, caption, figsize, human, setup_style, tag
 
 __all__ = ["draw_title_themes"]
 
@@ -35,6 +35,12 @@ def _theme_label(r: pd.Series) -> str:
 def _terms_line(r: pd.Series) -> str:
     name = str(r["theme"]).removeprefix("topic_")
     return f"{name}: " + ", ".join(term(t) for t in str(r["terms"]).split(";"))
+
+
+def _order(groups, by: str) -> list[str]:
+    """Codebook order for a codebook grouping (then any other group by name), else by name."""
+    known = [str(g) for g in CATEGORIES.get(by, ())]
+    return sorted(groups, key=lambda g: (known.index(g) if g in known else len(known), g))
 
 
 def draw_title_themes(table: pd.DataFrame, by: str, *, evidence: str, min_titles: int):
@@ -61,13 +67,13 @@ def draw_title_themes(table: pd.DataFrame, by: str, *, evidence: str, min_titles
 
     setup_style()
     data = table[table["n_titles"] > 0]
-    groups = sorted(data[by].astype(str).unique())
+    groups = _order(data[by].astype(str).unique(), by)
     if _too_few(groups, "title themes", by):
         return None
     themes = list(dict.fromkeys(data["theme"]))
     first = data.drop_duplicates("theme").set_index("theme").loc[themes].reset_index()
     sizes = data.drop_duplicates(by).set_index(data.drop_duplicates(by)[by].astype(str))
-    labels = {g: f"{human(g)} (n = {int(sizes.loc[g, 'n_titles'])} titles)" for g in groups}
+    labels = {g: f"{human(g)} ({int(sizes.loc[g, 'n_titles'])})" for g in groups}
     height = min(8.0, len(themes) * (0.25 + 0.09 * len(groups)) + 2.6)
     fig, ax = plt.subplots(figsize=figsize("double", height))
     step = 0.8 / len(groups)
@@ -85,7 +91,7 @@ def draw_title_themes(table: pd.DataFrame, by: str, *, evidence: str, min_titles
             no_ci.append(grp)
             tag(ax.scatter(d["share"][~ok], y[~ok], s=14, marker="D", facecolors="white",
                            edgecolors=c, linewidths=0.9, zorder=3,
-                           label=None if ok.any() else labels[grp] + ", no interval"), by, grp)
+                           label=None if ok.any() else labels[grp]), by, grp)
     ax.set_yticks(range(len(themes)), [_theme_label(r) for _, r in first.iterrows()],
                   fontsize=FONT_PT)
     ax.invert_yaxis()
@@ -94,12 +100,13 @@ def draw_title_themes(table: pd.DataFrame, by: str, *, evidence: str, min_titles
     ax.set_xlabel(f"share of the group's titles mentioning the theme "
                   f"({float(data['ci'].iloc[0]):.0%} exact interval)", fontsize=FONT_PT)
     ax.set_title(f"Themes in titles by {human(by)}", loc="left", fontsize=FONT_PT + 0.5)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title=human(by),
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+              title=f"{human(by)} (titles)",
               alignment="left", fontsize=FONT_PT, title_fontsize=FONT_PT)
-    source = str(first["theme_source"].iloc[0])
+    sources = "; ".join(dict.fromkeys(first["theme_source"].astype(str)))
     notes = [f"A title mentions a theme when one of its tokens is one of the theme's key "
-             f"terms ({source} for topics; repeated titles counted once). Points: k of n "
-             f"titles; bars: Clopper-Pearson exact intervals."]
+             f"terms ({sources}; repeated titles counted once). Points: share "
+             f"k/n of the group's n titles (legend); bars: Clopper-Pearson exact intervals."]
     if no_ci:
         notes.append(f"Open diamonds: fewer than {min_titles} titles, no interval: "
                      + ", ".join(human(g) for g in no_ci) + ".")
