@@ -149,8 +149,13 @@ def _themes(ctx: RunContext, topics: TopicResults | None) -> tuple[Theme, ...]:
     """The title themes: topics' top terms (``title_theme_method``, ``title_theme_terms``)
     and the dictionary of ``title_theme_dictionary`` (none when empty)."""
     p = ctx.params.compare
-    themes = (topic_themes(topics.terms, method=p.title_theme_method, n=p.title_theme_terms)
-              if topics is not None else [])
+    themes = []
+    if topics is not None:
+        try:
+            themes = topic_themes(topics.terms, method=p.title_theme_method,
+                                  n=p.title_theme_terms)
+        except ValueError as exc:
+            warnings.warn(f"title themes from topics left out: {exc}", stacklevel=2)
     if p.title_theme_dictionary:
         themes += load_theme_dictionary(ctx.input(p.title_theme_dictionary))
     if not themes:

@@ -99,6 +99,9 @@ def topic_themes(terms: pd.DataFrame, *, method: str, n: int) -> list[Theme]:
     and ``gloss``. A topic with fewer than ``n`` terms of that method keeps all it has
     (logged).
     """
+    missing = {"topic", "method", "rank", "term"} - set(terms.columns)
+    if missing:
+        raise ValueError(f"topic terms lack columns {sorted(missing)}")
     rows = terms[terms["method"] == method].sort_values(["topic", "rank"], kind="stable")
     if rows.empty:
         raise ValueError(f"topic terms have no method {method!r} "
