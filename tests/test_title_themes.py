@@ -268,3 +268,28 @@ def test_title_theme_parameters_are_checked(params):
                        ("title_min_titles", 0), ("title_mde_power", 1.0)):
         with pytest.raises(ParamsError, match=key):
             build_section(CompareParams, {**data, key: value}, "compare", "test")
+
+
+def test_figure_draws_every_group_with_text_of_at_least_7_pt(articles, title_tokens, themes):
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    from analysis.evidence import Coverage, evidence_label
+    from analysis.plots.titles import draw_title_themes
+
+    tab = T.title_themes(articles, title_tokens, "tier", themes, ci=CI, min_titles=MIN_TITLES)
+    ev = evidence_label("title", Coverage.of(articles))
+    fig = draw_title_themes(tab, "tier", evidence=ev, min_titles=MIN_TITLES)
+    fig.draw_without_rendering()
+    texts = [t for t in fig.findobj(Text) if t.get_text().strip()]
+    assert min(t.get_fontsize() for t in texts) >= 7
+    caption = "\n".join(t.get_text() for t in texts)
+    assert ev in caption.replace("\n", " ")
+    assert "fewer than 5 titles, no interval: national, province" in caption.replace("\n", " ")
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    n = tab.drop_duplicates("tier").set_index("tier")["n_titles"]
+    assert legend == [f"{g} ({n[g]})" for g in ["national", "province", "city", "county",
+                                               "grassroots"]]
+    plt.close(fig)
+    one = tab[tab["tier"] == "county"]
+    assert draw_title_themes(one, "tier", evidence=ev, min_titles=MIN_TITLES) is None

@@ -37,6 +37,21 @@ def _terms_line(r: pd.Series) -> str:
     return f"{name}: " + ", ".join(term(t) for t in str(r["terms"]).split(";"))
 
 
+def _carried(data: pd.DataFrame, theme: str) -> str | None:
+    """``"0: 平安建设 in 58 of 62"``: the matched term in most of a theme's titles, or None."""
+    rows = data[data["theme"] == theme]
+    k = int(rows["k_titles"].sum())
+    counts: dict[str, int] = {}
+    for cell in rows["matched_terms"].dropna().astype(str):
+        for part in filter(None, cell.split(";")):
+            t, c = part.rsplit(":", 1)
+            counts[t] = counts.get(t, 0) + int(c)
+    if not k or not counts:
+        return None
+    top = max(counts, key=lambda t: (counts[t], -list(counts).index(t)))
+    return f"{theme.removeprefix('topic_')}: {term(top)} in {counts[top]} of {k}"
+
+
 def _order(groups, by: str) -> list[str]:
     """Codebook order for a codebook grouping (then any other group by name), else by name."""
     known = [str(g) for g in CATEGORIES.get(by, ())]
@@ -111,5 +126,9 @@ def draw_title_themes(table: pd.DataFrame, by: str, *, evidence: str, min_titles
         notes.append(f"Open diamonds: fewer than {min_titles} titles, no interval: "
                      + ", ".join(human(g) for g in no_ci) + ".")
     notes.append("Key terms: " + "; ".join(_terms_line(r) for _, r in first.iterrows()) + ".")
+    carried = [c for c in (_carried(data, t) for t in themes) if c]
+    if carried:
+        notes.append("Term matched in most of a theme's titles (titles mentioning the theme): "
+                     + "; ".join(carried) + ".")
     caption(fig, notes + [evidence], fontsize=FONT_PT)
     return fig
