@@ -18,7 +18,7 @@ from scipy.optimize import minimize_scalar
 from analysis import stats as S
 from analysis.compare import titles as T
 from analysis.compare.tokens import article_tokens
-from analysis.config import ParamsError, build_section, CompareParams
+from analysis.config import CompareParams, ParamsError, build_section
 
 DATA = Path(__file__).parent / "data"
 DICTIONARY = DATA / "title_themes_dictionary.csv"
@@ -293,3 +293,30 @@ def test_figure_draws_every_group_with_text_of_at_least_7_pt(articles, title_tok
     plt.close(fig)
     one = tab[tab["tier"] == "county"]
     assert draw_title_themes(one, "tier", evidence=ev, min_titles=MIN_TITLES) is None
+
+
+def test_titles_are_compared_when_a_contrast_group_has_no_body(params, tmp_path):
+    # political-legal organs have titles only: no text-level contrast, but a title one.
+    import warnings
+
+    from analysis.compare import stage
+    from analysis.context import RunContext
+
+    p = dataclasses.replace(
+        params, compare=dataclasses.replace(params.compare,
+                                            title_theme_dictionary=str(DICTIONARY)),
+        contrast=dataclasses.replace(params.contrast, by="section",
+                                     groups=("political_legal_organs", "party_committees")))
+    ctx = RunContext(p, tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        x = stage.prepare(ctx)
+    assert x.contrast is None and [t.name for t in x.themes] == ["fengqiao", "grid",
+                                                                 "policing"]
+    (path,) = stage._write_title_difference(ctx, x)
+    assert path.name == "title_themes_difference_political_legal_organs_vs_party_committees.csv"
+    d = pd.read_csv(path).set_index("theme")
+    assert (d["n_a"] == 27).all() and (d["n_b"] == 42).all()
+    pol = d.loc["policing"]      # police units name themselves in their titles
+    assert pol["k_b"] == 0 and pol["k_a"] > 0 and pol["significant"]
+    assert pol["p_value"] == pytest.approx(S.exact_unconditional_p(int(pol["k_a"]), 27, 0, 42))
