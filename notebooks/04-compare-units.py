@@ -48,6 +48,7 @@ from analysis.compare.inference import from_options
 from analysis.context import RunContext
 from analysis.gazetteer import load_gazetteer
 from analysis.plots import compare as plots
+from analysis.plots import titles as title_plots
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_columns", 30)
@@ -114,24 +115,45 @@ prev_section.drop_duplicates("section")[["section", "n_articles", "n_text", "n_u
                                          "status", "evidence"]]
 
 # %% [markdown]
-# ### Title-level prevalence (a separate, weaker estimate)
-# Topic proportions inferred from the titles alone, with the models fitted on bodies. A
-# title is a dozen characters; these estimates say which body topics a title's words
-# resemble, nothing more. They are the only topic view of the political-legal organs. Every
-# article has a title, so each group's estimate rests on all its entries (repeated titles
-# once), including the party-committee articles that also have a body.
+# ### Themes in titles (title-level, a separate and weaker kind of evidence)
+# A title is about three tokens long: a topic share inferred from it would be mostly the
+# model's prior. What a title can tell is whether it *mentions* a theme. A theme is the
+# reported model's top terms of one topic (`title_theme_terms` by `title_theme_method`,
+# FREX by default, so that the themes share few terms), plus the themes of a curated
+# dictionary when `title_theme_dictionary` names one. A title mentions a theme when one of
+# its tokens is one of the theme's terms. Every article has a title, so each group's share
+# rests on all its entries (repeated titles once), including the party-committee articles
+# that also have a body. The interval is the exact Clopper–Pearson interval of a binomial
+# share; groups with fewer than `title_min_titles` titles get counts only. `matched_terms`
+# says which terms carry a share: read a theme's share together with it.
 
 # %%
 display(Markdown(prose.grouping_definition(compare.coverage(articles, "section"), "section",
                                            level="title")))
-tprev = compare.topic_prevalence(x.topics.title_refits, articles, "section",
-                                 level="title", weight_col=None, **boot)
-display(Markdown(prose.prevalence_status(tprev, "section")))
-fig = plots.draw_topic_prevalence(tprev, "section", evidence=x.evidence("title"),
-                                  topic_labels=labels)
+themes = list(x.themes)
+tthemes = compare.title_themes(articles, x.title_tokens, "section", themes, ci=cp.ci,
+                               min_titles=cp.title_min_titles)
+fig = title_plots.draw_title_themes(tthemes, "section", evidence=x.evidence("title"),
+                                    min_titles=cp.title_min_titles)
 
 # %%
-tprev[["section", "topic", "estimate", "ci_low", "ci_high", "n_units", "status", "level"]]
+tthemes[["section", "theme", "theme_label", "k_titles", "n_titles", "share", "ci_low",
+         "ci_high", "status", "matched_terms"]]
+
+# %% [markdown]
+# The same for the two groups of the comparison, title against title: the difference in
+# share, the exact unconditional test (Barnard's kind) and the interval that inverts it (so
+# `significant` and `ci_excludes_zero` agree), Holm's adjustment across the themes
+# (`p_adj`), and `mde`, the smallest difference these numbers of titles detect with
+# `title_mde_power` at `alpha`: a theme that does not pass says only that differences
+# smaller than its `mde` cannot be ruled out.
+
+# %%
+tdiff = compare.title_theme_difference(c.articles, x.title_tokens, c.by, c.a, c.b, themes,
+                                       alpha=cp.alpha, min_titles=cp.title_min_titles,
+                                       power=cp.title_mde_power)
+tdiff[["theme", "theme_label", "k_a", "n_a", "k_b", "n_b", "estimate", "ci_low", "ci_high",
+       "p_value", "p_adj", "significant", "ci_excludes_zero", "mde", "status"]]
 
 # %% [markdown]
 # ## 3. Difference between the two groups of the comparison

@@ -463,12 +463,17 @@ def _fake_topic_results(ctx, corpus) -> None:
     labels = pd.DataFrame({"topic": [0, 1, 2], "label": ["甲", "乙", "丙"],
                            "gloss": ["a", "b", "c"]})
     labels["label_id"] = ["alpha", "beta", "gamma"]
+    # Top terms per topic, as topic_terms.csv: the title themes' key terms.
+    words = {0: ["平安建设", "综述"], 1: ["公安", "派出所"], 2: ["枫桥经验", "网格"]}
+    terms = pd.DataFrame([(k, m, r, w) for m in ("frex", "prob") for k, ws in words.items()
+                          for r, w in enumerate(ws, 1)],
+                         columns=["topic", "method", "rank", "term"]).merge(labels, on="topic")
     # Two "refits": the reported proportions and a perturbed copy.
     refit = {c: rng.dirichlet((1, 1, 1), len(pt))[:, j] for j, c in enumerate(cols)}
     para_refits = pd.concat([pt.assign(seed=1), pt.assign(seed=2, **refit)], ignore_index=True)
     tables = {"para_topics": pt.assign(evidence="text"), "title_topics": tt,
               "para_refits": para_refits, "title_refits": tt.assign(seed=1),
-              "labels": labels}
+              "labels": labels, "terms": terms}
     for field, role in TABLES.items():
         ctx.write_csv(tables.get(field, pd.DataFrame({"topic": [0]})), io.OUTPUTS[role])
 
@@ -496,15 +501,18 @@ def test_write_names_files_by_content_and_is_deterministic(written):
     (ctx, out1), (_, out2) = written
     names = {q.name for q in out1}
     for expected in ["coverage_by_section.csv", "topic_prevalence_by_tier.csv",
-                     "topic_prevalence_titles_by_tier.csv",
+                     "title_themes_by_tier.csv", "title_themes_by_section.csv",
+                     "title_themes_difference_county_vs_city.csv",
                      "topic_prevalence_difference_county_vs_city.csv", "keyness_by_tier.csv",
                      "correspondence_tier.csv", "actor_mentions_by_tier.csv",
                      "formulas_by_tier.csv", "compare_key_differences.csv",
                      "fengqiao_mentions_by_section.csv", "keyness_titles_by_section.csv",
                      "topic_difference_county_vs_city.png", "keyness_tier.png",
                      "correspondence_biplot_tier.png", "actor_mentions_tier.png",
-                     "topic_prevalence_titles_by_tier.png"]:
+                     "title_themes_by_tier.png"]:
         assert expected in names, expected
+    # Title topic shares are gone: titles are compared by the themes they mention.
+    assert not [n for n in names if n.startswith("topic_prevalence_titles")]
     assert "keyness_by_section.csv" not in names   # one section has text: no text keyness
     assert "actor_mentions_section.png" not in names   # not in figure_groups
     kd = C.read_key_differences(ctx.paths.results)
@@ -521,20 +529,20 @@ def test_write_names_files_by_content_and_is_deterministic(written):
     assert plo["estimate"].isna().all() and (plo["status"] == NO_TEXT_STATUS).all()
 
 
-def test_title_prevalence_rests_on_every_unique_title(written, corpus):
-    # Title topics exist for every article, so each group's title-level estimate
-    # uses all its non-repeated entries — 42 party-committee titles, not only the
-    # 22 title-only ones.
+def test_title_themes_rest_on_every_unique_title(written, corpus):
+    # Every article has a title, so each group's title-level share uses all its
+    # non-repeated entries — 42 party-committee titles, not only the 22 title-only ones.
     ctx, _ = written[0]
-    t = pd.read_csv(ctx.paths.results / "topic_prevalence_titles_by_section.csv")
-    t = t.drop_duplicates("section").set_index("section")
-    # Units are places ([contrast] cluster_by): titles from one place count once.
+    t = pd.read_csv(ctx.paths.results / "title_themes_by_section.csv")
     arts = corpus.articles[corpus.articles["duplicate_of"].isna()]
-    units = arts.assign(u=arts["place"].fillna("a" + arts["article_id"].astype(str)))
-    expected = units.groupby("section")["u"].nunique()
-    assert (t["n_units"] == expected.reindex(t.index)).all()
-    assert (t["n_units"] <= t["n_articles"] - t["n_duplicates"]).all()
+    expected = arts.groupby("section").size()
+    per = t.drop_duplicates("section").set_index("section")
+    assert (per["n_titles"] == expected.reindex(per.index)).all()
+    assert set(t["theme"]) == {"topic_0", "topic_1", "topic_2"}
     assert (t["level"] == "title").all()
+    assert ((t["ci_low"] >= 0) & (t["ci_high"] <= 1)).all()
+    d = pd.read_csv(ctx.paths.results / "title_themes_difference_county_vs_city.csv")
+    assert (d["significant"] == d["ci_excludes_zero"]).all()
 
 
 def test_stage_tokenizes_with_the_runs_segmenter(params, corpus, tmp_path):

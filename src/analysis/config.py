@@ -294,8 +294,18 @@ class CompareParams:
     actor_keywords_top_n: int = 10
     fengqiao_pattern: str = "枫桥"
     n_jobs: int = 2
+    title_theme_method: str = "frex"
+    title_theme_terms: int = 10
+    title_theme_dictionary: str = ""
+    title_min_titles: int = 5
 
     def __post_init__(self):
+        if self.title_theme_method not in ("frex", "prob", "relevance"):
+            raise ValueError(f"title_theme_method = {self.title_theme_method!r}: use "
+                             "\"frex\", \"prob\" or \"relevance\"")
+        for key in ("title_theme_terms", "title_min_titles"):
+            if getattr(self, key) < 1:
+                raise ValueError(f"{key}: {getattr(self, key)} < 1")
         if not 0 < self.alpha < 1:
             raise ValueError(f"alpha must lie in (0, 1), not {self.alpha}")
         if not 0 < self.power < 1:

@@ -12,8 +12,9 @@ prevalence and differences with a cluster bootstrap over articles; key
 differences for ``variables.tex``), ``keyness`` (G² and log ratio per group),
 ``correspondence`` (CA of terms × groups), ``actors`` (actor mentions, their
 topics and words), ``terms`` (one pattern across groups; numbered formulas),
-``tokens`` (tokens keyed by article and paragraph), ``stage`` (``prepare`` /
-``write``). Figures: :mod:`analysis.plots.compare`.
+``tokens`` (tokens keyed by article and paragraph), ``titles`` (themes in titles:
+the short-text method for title-level comparisons), ``stage`` (``prepare`` /
+``write``). Figures: :mod:`analysis.plots.compare`, :mod:`analysis.plots.titles`.
 """
 
 from analysis.evidence import NoTextError, coverage
@@ -27,16 +28,19 @@ from .prevalence import (article_prevalence, key_differences, prevalence_differe
                          read_key_differences, topic_label_map, topic_prevalence)
 from .terms import (formulas_by_group, formulas_near, term_by_article, term_difference,
                     term_mentions, term_table, titles_matching, token_forms)
+from .titles import (Theme, load_theme_dictionary, title_theme_difference, title_themes,
+                     topic_themes)
 from .tokens import article_tokens, paragraph_tokens
 
 __all__ = [
-    "NoTextError", "actor_difference", "actor_keywords", "actor_mentions", "actor_rates",
+    "NoTextError", "Theme", "actor_difference", "actor_keywords", "actor_mentions", "actor_rates",
     "actor_topics", "article_prevalence", "article_tokens", "best_covered_groups",
     "correspondence", "correspondence_analysis", "count_actors", "coverage",
     "formulas_by_group", "formulas_near", "group_counts", "key_differences", "keyness",
-    "keyness_article_check", "level_groups", "load_actors", "paragraph_tokens",
+    "keyness_article_check", "level_groups", "load_actors", "load_theme_dictionary",
+    "paragraph_tokens",
     "prevalence_difference", "read_key_differences", "slug", "term_by_article",
     "term_difference", "term_group_table", "term_mentions", "term_table", "text_articles",
-    "title_actor_mentions", "titles_matching", "token_forms", "topic_label_map",
-    "topic_prevalence",
+    "title_actor_mentions", "title_theme_difference", "title_themes", "titles_matching",
+    "token_forms", "topic_label_map", "topic_prevalence", "topic_themes",
 ]

@@ -22,6 +22,7 @@ from ..evidence import Contrast, Coverage, NoTextError, coverage, evidence_label
 from ..parallel import fork_map
 from ..plots.compare import (draw_actor_mentions, draw_correspondence, draw_difference,
                              draw_keyness, draw_topic_prevalence)
+from ..plots.titles import draw_title_themes
 from ..segment import formulas
 from ..topics import TopicResults, read_results
 from .actors import (actor_difference, actor_keywords, actor_mentions, actor_topics,
@@ -33,6 +34,8 @@ from .keyness import keyness, keyness_article_check
 from .prevalence import (key_differences, prevalence_difference, topic_label_map,
                          topic_prevalence)
 from .terms import formulas_by_group, formulas_near, term_by_article, term_mentions
+from .titles import (Theme, load_theme_dictionary, title_theme_difference, title_themes,
+                     topic_themes)
 from .tokens import article_tokens, paragraph_tokens
 
 if TYPE_CHECKING:
@@ -82,6 +85,9 @@ class CompareInputs:
         :func:`inference_options`.
     coverage : Coverage
         Text statuses of the corpus, for evidence lines (:meth:`evidence`).
+    themes : tuple of Theme
+        Themes of the title-level comparisons (:mod:`analysis.compare.titles`): the
+        reported model's top terms per topic, then the curated dictionary's, if any.
     """
 
     articles: pd.DataFrame
@@ -97,6 +103,7 @@ class CompareInputs:
     contrast_note: str
     boot: Mapping
     coverage: Coverage
+    themes: tuple[Theme, ...] = ()
 
     def evidence(self, level: str) -> str:
         """The evidence line for figures at ``level`` (``"text"`` or ``"title"``)."""
@@ -134,7 +141,27 @@ def prepare(ctx: RunContext) -> CompareInputs:
         labels=topic_label_map(topics.labels) if topics is not None else {},
         groups=tuple(g for g in p.groups if g in arts.columns),
         contrast=contrast, contrast_note=note,
-        boot=inference_options(p, clusters), coverage=ctx.coverage)
+        boot=inference_options(p, clusters), coverage=ctx.coverage,
+        themes=_themes(ctx, topics))
+
+
+def _themes(ctx: RunContext, topics: TopicResults | None) -> tuple[Theme, ...]:
+    """The title themes: topics' top terms (``title_theme_method``, ``title_theme_terms``)
+    and the dictionary of ``title_theme_dictionary`` (none when empty)."""
+    p = ctx.params.compare
+    themes = []
+    if topics is not None:
+        try:
+            themes = topic_themes(topics.terms, method=p.title_theme_method,
+                                  n=p.title_theme_terms)
+        except ValueError as exc:
+            warnings.warn(f"title themes from topics left out: {exc}", stacklevel=2)
+    if p.title_theme_dictionary:
+        themes += load_theme_dictionary(ctx.input(p.title_theme_dictionary))
+    if not themes:
+        warnings.warn("no title themes (no topic results, no theme dictionary); "
+                      "title-level theme comparisons are left out", stacklevel=2)
+    return tuple(themes)
 
 
 def _figure(ctx: RunContext, fig, stem: str) -> list[Path]:
@@ -214,6 +241,40 @@ def _write_topic_prevalence(ctx: RunContext, x: CompareInputs, by: str, *,
     return out
 
 
+def _write_title_themes(ctx: RunContext, x: CompareInputs, by: str, *,
+                        draw: bool) -> list[Path]:
+    """Title-level themes: share of each group's unique titles mentioning each theme."""
+    p = ctx.params.compare
+    tt = title_themes(x.articles, x.title_tokens, by, list(x.themes), ci=1 - p.alpha,
+                      min_titles=p.title_min_titles)
+    out = [_csv(ctx, tt, "title_themes_by", by)]
+    if draw:
+        fig = draw_title_themes(io.as_written(tt, keep_default_na=False, na_values=[""]),
+                                by, evidence=x.evidence("title"), min_titles=p.title_min_titles)
+        out += _figure(ctx, fig, Path(io.OUTPUTS["title_themes_by"].format(by)).stem)
+    return out
+
+
+def _write_title_difference(ctx: RunContext, x: CompareInputs) -> list[Path]:
+    """Title-level themes, ``a`` vs ``b`` of ``[contrast]``: every article has a title, so
+    the pair is taken from ``[contrast] groups`` even when a group has no body text."""
+    p, pc = ctx.params.compare, ctx.params.contrast
+    if x.contrast is not None:
+        arts, by, a, b = x.contrast.articles, x.contrast.by, x.contrast.a, x.contrast.b
+    elif pc.groups and pc.by in x.articles.columns and (
+            not pc.within_col or pc.within_col in x.articles.columns):
+        arts, (a, b), by = x.articles, pc.groups, pc.by
+        if pc.within_col:
+            arts = arts[arts[pc.within_col].astype(str) == pc.within_value]
+    else:
+        warnings.warn(f"title themes: no [contrast] pair ({x.contrast_note})", stacklevel=2)
+        return []
+    diff = title_theme_difference(arts, x.title_tokens, by, a, b, list(x.themes),
+                                  alpha=p.alpha, min_titles=p.title_min_titles,
+                                  power=p.power)
+    return [_csv(ctx, diff, "title_themes_difference", f"{slug(a)}_vs_{slug(b)}")]
+
+
 def _write_differences(ctx: RunContext, x: CompareInputs) -> list[Path]:
     """``a`` vs ``b`` of ``[contrast]``: topics, actors, key words, the pattern's rate,
     and ``compare_key_differences.csv`` (every item keyed by its id, never by rank)."""
@@ -263,10 +324,11 @@ def write(ctx: RunContext) -> list[Path]:
 
     Per grouping column ``<g>`` of ``[compare] groups``: coverage, actor
     mentions (bodies and titles), formulas (bodies and titles), topic prevalence
-    (text and title level), mentions of ``fengqiao_pattern``; keyness, title
-    keyness and CA for the groups listed for them. For the two best-covered
-    groups of ``[contrast]``: differences in topics, actors, key words
-    and the pattern's rate, and ``compare_key_differences.csv`` (read back by
+    (text level), title themes (title level, :mod:`~analysis.compare.titles`),
+    mentions of ``fengqiao_pattern``; keyness, title keyness and CA for the groups
+    listed for them. For the two groups of ``[contrast]``: differences in topics,
+    actors, key words, the pattern's rate and title themes, and
+    ``compare_key_differences.csv`` (read back by
     :func:`~analysis.compare.prevalence.read_key_differences`). Also
     ``actor_topics``, ``actor_keywords``, ``fengqiao_by_article`` and
     ``fengqiao_formulas``. File names: ``io.OUTPUTS``.
@@ -285,6 +347,10 @@ def write(ctx: RunContext) -> list[Path]:
                                                                  reverse=True)]
     if x.topics is not None:
         tasks += [partial(_write_topic_prevalence, ctx, x, by, draw=by in p.figure_groups)
+                  for by in x.groups]
+    if x.themes:
+        tasks.append(partial(_write_title_difference, ctx, x))
+        tasks += [partial(_write_title_themes, ctx, x, by, draw=by in p.figure_groups)
                   for by in x.groups]
     tasks.append(partial(_write_shared, ctx, x))
     return [path for part in fork_map(lambda task: task(), tasks, p.n_jobs) for path in part]
