@@ -452,22 +452,24 @@ def test_key_differences_are_keyed_by_item_not_rank(fx):
 
 def _fake_topic_results(ctx, corpus) -> None:
     """Topic-stage outputs in ``ctx``'s results folder: random proportions for every
-    paragraph (text) and every title, so the compare stage runs without the K sweep."""
+    paragraph and every article with a body, so the compare stage runs without the K
+    sweep."""
     rng = np.random.default_rng(3)
     cols = ["topic_0", "topic_1", "topic_2"]
     pt = corpus.paragraphs[["article_id", "para_id"]].copy()
     pt["n_tokens"] = 10
     pt[cols] = rng.dirichlet((1, 1, 1), len(pt))
-    tt = corpus.articles[["article_id"]].assign(evidence="title", n_tokens=3)
-    tt[cols] = rng.dirichlet((1, 1, 1), len(tt))
+    at = pt[["article_id"]].drop_duplicates().assign(n_tokens=30)
+    at[cols] = rng.dirichlet((1, 1, 1), len(at))
     labels = pd.DataFrame({"topic": [0, 1, 2], "label": ["甲", "乙", "丙"],
                            "gloss": ["a", "b", "c"]})
     labels["label_id"] = ["alpha", "beta", "gamma"]
     # Two "refits": the reported proportions and a perturbed copy.
     refit = {c: rng.dirichlet((1, 1, 1), len(pt))[:, j] for j, c in enumerate(cols)}
     para_refits = pd.concat([pt.assign(seed=1), pt.assign(seed=2, **refit)], ignore_index=True)
-    tables = {"para_topics": pt.assign(evidence="text"), "title_topics": tt,
-              "para_refits": para_refits, "title_refits": tt.assign(seed=1),
+    tables = {"para_topics": pt.assign(evidence="text"),
+              "article_topics": at.assign(evidence="text"),
+              "para_refits": para_refits, "article_refits": at.assign(seed=1),
               "labels": labels}
     for field, role in TABLES.items():
         ctx.write_csv(tables.get(field, pd.DataFrame({"topic": [0]})), io.OUTPUTS[role])
@@ -496,15 +498,15 @@ def test_write_names_files_by_content_and_is_deterministic(written):
     (ctx, out1), (_, out2) = written
     names = {q.name for q in out1}
     for expected in ["coverage_by_section.csv", "topic_prevalence_by_tier.csv",
-                     "topic_prevalence_titles_by_tier.csv",
                      "topic_prevalence_difference_county_vs_city.csv", "keyness_by_tier.csv",
                      "correspondence_tier.csv", "actor_mentions_by_tier.csv",
                      "formulas_by_tier.csv", "compare_key_differences.csv",
                      "fengqiao_mentions_by_section.csv", "keyness_titles_by_section.csv",
                      "topic_difference_county_vs_city.png", "keyness_tier.png",
-                     "correspondence_biplot_tier.png", "actor_mentions_tier.png",
-                     "topic_prevalence_titles_by_tier.png"]:
+                     "correspondence_biplot_tier.png", "actor_mentions_tier.png"]:
         assert expected in names, expected
+    # Titles get no LDA topic shares, hence no title-level topic prevalence.
+    assert not any(n.startswith("topic_prevalence_titles") for n in names)
     assert "keyness_by_section.csv" not in names   # one section has text: no text keyness
     assert "actor_mentions_section.png" not in names   # not in figure_groups
     kd = C.read_key_differences(ctx.paths.results)
@@ -519,22 +521,6 @@ def test_write_names_files_by_content_and_is_deterministic(written):
     sec = pd.read_csv(ctx.paths.results / "topic_prevalence_by_section.csv")
     plo = sec[sec["section"] == "political_legal_organs"]
     assert plo["estimate"].isna().all() and (plo["status"] == NO_TEXT_STATUS).all()
-
-
-def test_title_prevalence_rests_on_every_unique_title(written, corpus):
-    # Title topics exist for every article, so each group's title-level estimate
-    # uses all its non-repeated entries — 42 party-committee titles, not only the
-    # 22 title-only ones.
-    ctx, _ = written[0]
-    t = pd.read_csv(ctx.paths.results / "topic_prevalence_titles_by_section.csv")
-    t = t.drop_duplicates("section").set_index("section")
-    # Units are places ([contrast] cluster_by): titles from one place count once.
-    arts = corpus.articles[corpus.articles["duplicate_of"].isna()]
-    units = arts.assign(u=arts["place"].fillna("a" + arts["article_id"].astype(str)))
-    expected = units.groupby("section")["u"].nunique()
-    assert (t["n_units"] == expected.reindex(t.index)).all()
-    assert (t["n_units"] <= t["n_articles"] - t["n_duplicates"]).all()
-    assert (t["level"] == "title").all()
 
 
 def test_stage_tokenizes_with_the_runs_segmenter(params, corpus, tmp_path):

@@ -186,13 +186,11 @@ def _write_group(ctx: RunContext, x: CompareInputs, by: str) -> list[Path]:
 
 def _write_topic_prevalence(ctx: RunContext, x: CompareInputs, by: str, *,
                             draw: bool) -> list[Path]:
-    """Text-level (paragraph topics) and title-level (title topics) prevalence."""
+    """Text-level prevalence (paragraph topics). Titles get no LDA topic shares (the
+    topic stage infers none from a handful of tokens), so there is no title level."""
     arts, out = x.articles, []
     prev = topic_prevalence(x.topics.para_refits, arts, by, tokens=x.body_tokens, **x.boot)
-    tprev = topic_prevalence(x.topics.title_refits, arts, by, level="title",
-                             weight_col=None, **x.boot)
-    for level, df, role in (("text", prev, "topic_prevalence_by"),
-                            ("title", tprev, "topic_prevalence_titles_by")):
+    for level, df, role in (("text", prev, "topic_prevalence_by"),):
         out.append(_csv(ctx, df, role, by))
         if draw:
             fig = draw_topic_prevalence(df, by, evidence=x.evidence(level),
@@ -247,7 +245,7 @@ def write(ctx: RunContext) -> list[Path]:
 
     Per grouping column ``<g>`` of ``[compare] groups``: coverage, actor
     mentions (bodies and titles), formulas (bodies and titles), topic prevalence
-    (text and title level), mentions of ``fengqiao_pattern``; keyness, title
+    (text level), mentions of ``fengqiao_pattern``; keyness, title
     keyness and CA for the groups listed for them. For the two best-covered
     groups of ``[contrast]``: differences in topics, actors, key words
     and the pattern's rate, and ``compare_key_differences.csv`` (read back by
