@@ -114,24 +114,9 @@ prev_section.drop_duplicates("section")[["section", "n_articles", "n_text", "n_u
                                          "status", "evidence"]]
 
 # %% [markdown]
-# ### Title-level prevalence (a separate, weaker estimate)
-# Topic proportions inferred from the titles alone, with the models fitted on bodies. A
-# title is a dozen characters; these estimates say which body topics a title's words
-# resemble, nothing more. They are the only topic view of the political-legal organs. Every
-# article has a title, so each group's estimate rests on all its entries (repeated titles
-# once), including the party-committee articles that also have a body.
-
-# %%
-display(Markdown(prose.grouping_definition(compare.coverage(articles, "section"), "section",
-                                           level="title")))
-tprev = compare.topic_prevalence(x.topics.title_refits, articles, "section",
-                                 level="title", weight_col=None, **boot)
-display(Markdown(prose.prevalence_status(tprev, "section")))
-fig = plots.draw_topic_prevalence(tprev, "section", evidence=x.evidence("title"),
-                                  topic_labels=labels)
-
-# %%
-tprev[["section", "topic", "estimate", "ci_low", "ci_high", "n_units", "status", "level"]]
+# ### No title-level topic prevalence
+# Titles are a handful of tokens; LDA shares inferred from so few words reflect the prior
+# and the corpus's most frequent words, not the title, so the topic stage infers none.
 
 # %% [markdown]
 # ## 3. Difference between the two groups of the comparison
