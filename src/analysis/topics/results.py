@@ -209,7 +209,8 @@ def topic_coherence(model: TopicModel, docs, p: TopicsParams) -> pd.DataFrame:
     longest = max((len(d) for d in docs), default=1)
     return pd.DataFrame({
         "topic": range(model.num_topics),
-        "model": f"reported (K = {model.num_topics}, seed {model.random_state})",
+        "model": f"reported (K = {model.num_topics}, seed {model.random_state}, best of "
+                 f"{model.restarts} restarts)",
         "top_n": p.top_n,
         "npmi_window": coherence(model, docs, "c_npmi", p.top_n, p.npmi_window),
         "window_tokens": p.npmi_window,
