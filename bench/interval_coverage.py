@@ -179,7 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     params = load_params(args.params)
     p, c = params.bench, params.contrast
     a, b = c.groups
-    table = run(io.read_csv(ROOT / "results" / "article_topics.csv"), by=c.by, a=a, b=b,
+    shares = io.read_csv(ROOT / "results" / "article_topics.csv")
+    if c.by not in shares.columns:  # article_topics holds ids and shares only
+        meta = io.read_csv(ROOT / "results" / "article_metadata.csv")[["article_id", c.by]]
+        shares = shares.merge(meta, on="article_id", how="left", validate="one_to_one")
+    table = run(shares, by=c.by, a=a, b=b,
                 ns=p.coverage_ns, reps=args.reps or p.coverage_reps, n_boot=p.coverage_boot,
                 seed=p.seed)
     path = io.write_csv(table, ROOT / "results" / "interval_coverage.csv")

@@ -100,8 +100,9 @@ def fit_project(docs, tp, s: Setting) -> dict:
     """``TopicModel.fit`` from ``[topics]`` (its dictionary and inference are part of it)."""
     from analysis.topics import model_from_params
 
+    # One fit, as the other engines make ([topics] restarts would repeat it R times).
     model = model_from_params(tp, num_topics=s.num_topics, passes=s.passes,
-                              iterations=s.iterations)
+                              iterations=s.iterations, restarts=1)
     t0 = time.perf_counter()
     model.fit(docs)
     seconds = time.perf_counter() - t0

@@ -18,9 +18,10 @@
 # would another researcher, refitting with another seed, find the same ones?
 #
 # **Evidence level.** Only the articles with a body (the first line printed below says
-# how many, and the corpus notebook which) carry text-level topics. For the title-only
-# entries (every court, police, procuratorate and "other unit" entry) the notebook shows a
-# topic mix inferred from the title alone, always marked *title-level*.
+# how many, and the corpus notebook which) carry topics. The title-only entries (every
+# court, police, procuratorate and "other unit" entry) get none: a title is a handful of
+# tokens, and LDA shares inferred from so few words reflect the prior and the corpus's most
+# frequent words, not the title.
 #
 # Every number here comes from `analysis.topics.stage.prepare`, the function that
 # `make reproduce` calls before it writes; the K sweep and the refits are cached on disk
@@ -112,7 +113,27 @@ k.loc[k["k"] == model.num_topics, cols].round(3)
 # the chosen K is recorded in `params.toml`; where its neighbours are within one standard
 # deviation over seeds, the choice is a defensible reading choice, not a statistical result.
 # %% [markdown]
-# ## 3 · What the topics are
+# ## 3 · Did the fit reach its optimum?
+# A variational LDA fit stops in a local optimum that depends on its seed. The reported
+# model is the best of `restarts` fits (restart 0 with `random_state`, the others with
+# seeds derived from it) by the variational bound on the training paragraphs, in nats per
+# kept token (higher is better); the K sweep above uses single fits. Below: every
+# restart's final bound, and the chosen fit's bound after each pass
+# (`results/topic_convergence.csv`).
+
+# %%
+conv = res.convergence
+runs = conv[conv["kind"] == "restart"]
+print(runs[["restart", "seed", "bound_per_word", "chosen"]].round(5).to_string(index=False))
+trace = conv[conv["kind"] == "pass"]
+print(f"chosen fit: bound {trace['bound_per_word'].iloc[0]:.4f} after pass 1, "
+      f"{trace['bound_per_word'].iloc[-1]:.4f} after pass {int(trace['pass'].iloc[-1])}; "
+      f"change over the last 10 passes "
+      f"{trace['bound_per_word'].iloc[-1] - trace['bound_per_word'].iloc[-11]:.2g}")
+figs["topic_convergence"]
+
+# %% [markdown]
+# ## 4 · What the topics are
 # Each topic's top words by probability, by relevance (λ = `relevance_lambda`, Sievert &
 # Shirley 2014) and by FREX (Bischof & Airoldi 2012), with the label and gloss written in
 # `data/topic_labels.toml`. The labels are attached by matching top words
@@ -141,10 +162,13 @@ display(Markdown(prose.topic_concentration(res.para_topics, names)))
 res.exemplars[["topic", "label", "rank", "article_id", "title", "proportion", "text"]].round(3)
 
 # %% [markdown]
-# ## 4 · How stable are these topics?
+# ## 5 · How stable are these topics?
 # Each topic of the reported model (seed `random_state`) against its refits with the seeds
-# of `refit_seeds`, the same refits that the comparisons pool over: mean and worst matched
-# similarity (centred cosine; about zero means no closer than an unrelated topic).
+# of `refit_seeds`, each an independent best-of-`restarts` fit, so that the spread measures
+# the data rather than one optimiser run: mean and worst matched similarity (centred cosine;
+# about zero means no closer than an unrelated topic). A topic whose mean is below
+# `min_stability` is *unstable* (`stable`, `stability_note`): it does not come back under
+# other seeds, and it is not compared across groups.
 
 # %%
 display(Markdown(prose.stability_summary(res.stability, names)))
@@ -168,21 +192,21 @@ display(Markdown(prose.coherence_summary(res.coherence, res.k_table)))
 res.coherence.drop(columns="gloss").round(3)
 
 # %% [markdown]
-# ## 5 · Topics by article
-# Text-level rows are the token-weighted mean over an article's body paragraphs;
-# title-level rows are inferred from the title alone.
+# ## 6 · Topics by article
+# Claims are about articles, so each article's shares are inferred from all its kept
+# tokens at once (the article as one document), not averaged from its paragraphs' shares,
+# which the document–topic prior pulls towards the middle. One row per article with a body.
 
 # %%
 at = res.article_topics
 tcols = [c for c in at.columns if c.startswith("topic_")]
-at.groupby("evidence")[tcols].mean().round(3)
+at.round(3)
 
 # %%
-display(Markdown(prose.title_level_summary(at, names)))
 figs["article_topic_heatmap"]
 
 # %% [markdown]
-# ## 6 · Interactive map (pyLDAvis)
+# ## 7 · Interactive map (pyLDAvis)
 # `make reproduce` writes `figures/topics_ldavis.html`, which opens offline (`d3` and LDAvis
 # are inlined). Topics keep the model's order (`sort_topics=False`), but pyLDAvis counts
 # from one: **page topic *n* is model topic *n* minus one** (as numbered in the tables and
@@ -205,7 +229,5 @@ display(Markdown(prose.stability_summary(res.stability, names, per_topic=False))
 display(Markdown(prose.topic_concentration(res.para_topics, names)))
 
 # %% [markdown]
-# The title-level rows say little: titles are a handful of words, built around 平安建设
-# (*Topics by article* gives the largest topic of the title-level rows). They must not be read
-# as what courts, police or procuratorates *write about*; the compilation holds no body text
-# from any of them.
+# Nothing here speaks for the title-only entries: the compilation holds no body text from
+# courts, police or procuratorates, and their titles carry no topic shares.

@@ -452,14 +452,15 @@ def test_key_differences_are_keyed_by_item_not_rank(fx):
 
 def _fake_topic_results(ctx, corpus) -> None:
     """Topic-stage outputs in ``ctx``'s results folder: random proportions for every
-    paragraph (text) and every title, so the compare stage runs without the K sweep."""
+    paragraph and every article with a body, so the compare stage runs without the K
+    sweep."""
     rng = np.random.default_rng(3)
     cols = ["topic_0", "topic_1", "topic_2"]
     pt = corpus.paragraphs[["article_id", "para_id"]].copy()
     pt["n_tokens"] = 10
     pt[cols] = rng.dirichlet((1, 1, 1), len(pt))
-    tt = corpus.articles[["article_id"]].assign(evidence="title", n_tokens=3)
-    tt[cols] = rng.dirichlet((1, 1, 1), len(tt))
+    at = pt[["article_id"]].drop_duplicates().assign(n_tokens=30)
+    at[cols] = rng.dirichlet((1, 1, 1), len(at))
     labels = pd.DataFrame({"topic": [0, 1, 2], "label": ["甲", "乙", "丙"],
                            "gloss": ["a", "b", "c"]})
     labels["label_id"] = ["alpha", "beta", "gamma"]
@@ -471,8 +472,9 @@ def _fake_topic_results(ctx, corpus) -> None:
     # Two "refits": the reported proportions and a perturbed copy.
     refit = {c: rng.dirichlet((1, 1, 1), len(pt))[:, j] for j, c in enumerate(cols)}
     para_refits = pd.concat([pt.assign(seed=1), pt.assign(seed=2, **refit)], ignore_index=True)
-    tables = {"para_topics": pt.assign(evidence="text"), "title_topics": tt,
-              "para_refits": para_refits, "title_refits": tt.assign(seed=1),
+    tables = {"para_topics": pt.assign(evidence="text"),
+              "article_topics": at.assign(evidence="text"),
+              "para_refits": para_refits, "article_refits": at.assign(seed=1),
               "labels": labels, "terms": terms}
     for field, role in TABLES.items():
         ctx.write_csv(tables.get(field, pd.DataFrame({"topic": [0]})), io.OUTPUTS[role])

@@ -20,6 +20,7 @@ from analysis.plots.topics import _order_articles
 from analysis.topics import cache, stage
 from analysis.topics.select import SELECT_K_CODE
 from analysis.topics.refits import REFITS_CODE
+from analysis.topics.estep import CompiledLdaModel
 from analysis.topics.stability import cosine
 
 DATA = Path(__file__).parent / "data"
@@ -109,6 +110,54 @@ def test_different_seed_gives_different_but_matched_topics(params, docs, model):
     np.testing.assert_allclose(sim, 1)
 
 
+def test_restarts_keep_the_fit_with_the_highest_bound(params, docs, model):
+    p = params.topics
+    runs = model.restarts_
+    assert p.restarts > 1 and len(runs) == p.restarts
+    assert list(runs["seed"]) == T.restart_seeds(p.random_state, p.restarts)
+    assert runs["seed"].iloc[0] == p.random_state and runs["seed"].is_unique
+    # On the seed's paragraphs the restarts reach different optima; the best is kept.
+    assert runs["bound_per_word"].nunique() == len(runs)
+    best = runs["bound_per_word"].idxmax()
+    assert runs["chosen"].tolist() == [i == best for i in range(len(runs))]
+    # The kept model is the chosen restart: its own bound on the training documents.
+    assert model.heldout_bound(docs) == runs.loc[best, "bound_per_word"]
+    # One restart is the plain seeded fit (restart 0), as before restarts existed.
+    single = T.model_from_params(p, restarts=1).fit(docs)
+    assert single.heldout_bound(docs) == runs.loc[0, "bound_per_word"]
+    bows = single.bows(docs)
+    plain = CompiledLdaModel(corpus=bows, id2word=single.dictionary_, num_topics=p.num_topics,
+                             alpha=p.alpha, eta=p.eta, passes=p.passes,
+                             iterations=p.iterations, chunksize=p.chunksize,
+                             gamma_threshold=p.gamma_threshold, random_state=p.random_state,
+                             eval_every=None, update_every=1, dtype=np.float64)
+    np.testing.assert_array_equal(plain.state.get_lambda(), single.model_.state.get_lambda())
+    # Adding restarts keeps the earlier seeds.
+    assert T.restart_seeds(p.random_state, 3) == T.restart_seeds(p.random_state, 7)[:3]
+
+
+def test_convergence_trace_leaves_the_fit_unchanged(params, docs, model):
+    p = params.topics
+    traced = T.model_from_params(p, trace_passes=True).fit(docs)
+    np.testing.assert_array_equal(traced.topic_word_, model.topic_word_)
+    np.testing.assert_array_equal(traced.doc_topic_, model.doc_topic_)
+    pd.testing.assert_frame_equal(traced.restarts_, model.restarts_)
+    trace = traced.convergence_
+    assert list(trace["pass"]) == list(range(1, p.passes + 1))
+    chosen = model.restarts_.loc[model.restarts_["chosen"], "bound_per_word"].iloc[0]
+    assert trace["bound_per_word"].iloc[-1] == chosen
+    # The bound rises over the passes: far more at the start than at the end.
+    b = trace["bound_per_word"].to_numpy()
+    assert b[-1] > b[0] and b[9] - b[0] > 10 * abs(b[-1] - b[-10])
+    # Untraced, only the final pass is recorded.
+    assert model.convergence_.to_dict("list") == {"pass": [p.passes],
+                                                  "bound_per_word": [chosen]}
+    table = T.convergence_table(traced)
+    assert (table["kind"] == "restart").sum() == p.restarts
+    assert (table.loc[table["kind"] == "pass", "seed"] == traced.restarts_.loc[
+        traced.restarts_["chosen"], "seed"].iloc[0]).all()
+
+
 def test_transform_depends_on_the_document_only(model, docs):
     batch = model.transform(docs[:6])
     single = model.transform([docs[4]])
@@ -150,37 +199,40 @@ def test_topic_terms_lists_three_rankings(model, params):
 # --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def prevalence(model, frame, docs, corpus, segmenter):
-    para = T.paragraph_topics(model, frame, docs)
-    arts = corpus.articles
-    titles = T.title_topics(model, arts, segmenter.tokenize(arts["title"].tolist()))
-    return para, T.article_topics(para, arts, title_rows=titles)
+def prevalence(model, frame, docs):
+    return T.paragraph_topics(model, frame, docs), T.article_topics(model, frame, docs)
 
 
-def test_article_prevalence_is_token_weighted_mean(prevalence, corpus, model):
+def test_article_shares_infer_the_whole_article(prevalence, frame, docs, corpus, model):
     para, arts = prevalence
-    cols = [f"topic_{k}" for k in range(model.num_topics)]
-    assert list(arts["article_id"]) == list(corpus.articles["article_id"])
-    for aid in (1, 8, 20):
-        p = para[(para["article_id"] == aid) & (para["n_tokens"] > 0)]
-        expected = (p[cols].to_numpy() * p[["n_tokens"]].to_numpy()).sum(0) / p["n_tokens"].sum()
-        row = arts.loc[arts["article_id"] == aid, cols].to_numpy()[0]
-        np.testing.assert_allclose(row, expected, rtol=1e-12)
-        assert row != pytest.approx(p[cols].mean().to_numpy())  # not the plain mean
+    cols = T.topic_columns(model.num_topics)
+    with_body = corpus.articles.loc[corpus.articles["text_status"] != "title_only",
+                                    "article_id"]
+    assert list(arts["article_id"]) == sorted(with_body) == sorted(frame["article_id"].unique())
+    assert list(arts.columns) == ["article_id", "n_tokens", *cols, "evidence"]
+    assert (arts["evidence"] == "text").all()
     np.testing.assert_allclose(arts[cols].sum(axis=1), 1, rtol=1e-9)
+    assert (arts["n_tokens"] == para.groupby("article_id")["n_tokens"].sum().to_numpy()).all()
+    for aid in (1, 8, 20):
+        joined = [t for d, a in zip(docs, frame["article_id"]) if a == aid for t in d]
+        row = arts.loc[arts["article_id"] == aid, cols].to_numpy()[0]
+        np.testing.assert_array_equal(row, model.transform([joined])[0])
+    # Not the token-weighted mean of the paragraphs' shares, which the prior pulls
+    # towards the middle: the article's largest share is larger when it is inferred whole.
+    p = para[para["n_tokens"] > 0]
+    mean = p[cols].mul(p["n_tokens"], axis=0).groupby(p["article_id"]).sum()
+    mean = mean.div(mean.sum(axis=1), axis=0).to_numpy()
+    whole = arts[cols].to_numpy()
+    assert not np.allclose(whole, mean, atol=1e-3)
+    assert np.median(whole.max(axis=1) - mean.max(axis=1)) > 0
 
 
-def test_title_inference_for_every_title_only_article(prevalence, model):
-    _, arts = prevalence
-    title_only = arts[arts["text_status"] == "title_only"]
-    assert len(title_only) == 55
-    assert (title_only["evidence"] == "title").all()
-    assert (title_only["n_tokens"] >= 1).all(), title_only.loc[title_only["n_tokens"] < 1, "title"]
-    cols = [f"topic_{k}" for k in range(model.num_topics)]
-    assert np.isfinite(title_only[cols].to_numpy()).all()
-    np.testing.assert_allclose(title_only[cols].sum(axis=1), 1, rtol=1e-9)
-    # Articles with a body are never labelled title-level, and vice versa.
-    assert (arts.loc[arts["text_status"] != "title_only", "evidence"] == "text").all()
+def test_tokens_table_joins_and_splits_back(frame, docs):
+    tokens = T.token_table(frame, docs)
+    assert list(tokens.columns) == ["article_id", "para_id", "tokens"]
+    assert [t.split() for t in tokens["tokens"]] == [list(d) for d in docs]
+    with pytest.raises(ValueError, match="whitespace"):
+        T.token_table(frame.iloc[:1], [["平安 建设"]])
 
 
 def test_exemplars_quote_paragraphs_verbatim(prevalence, frame, corpus, params, model):
@@ -334,18 +386,25 @@ def test_write_small_grid(small, written):
     res, paths = written
     k = small.params.topics.num_topics
     names = {p.name for p in paths}
-    for stem in ("topics_k_diagnostics", "topic_top_words", "article_topic_heatmap",
-                 "article_topic_heatmap_titles"):
+    for stem in ("topics_k_diagnostics", "topic_convergence", "topic_top_words",
+                 "article_topic_heatmap"):
         assert {f"{stem}.{fmt}" for fmt in small.params.figures.formats} <= names
     assert "topics_ldavis.html" in names
     assert {io.OUTPUTS[role] for role in T.TABLES.values()} <= names
+    assert io.output_path(small.paths.processed, "tokens") in paths
+    # Titles get no topic shares: no title table, title rows or title figure.
+    assert not any("title" in n for n in names), sorted(n for n in names if "title" in n)
     out = small.paths.results
     ks = pd.read_csv(out / "topics_k_selection.csv")
     assert list(ks["k"]) == [k, k + 1] and list(ks["chosen"]) == [True, False]
     arts = pd.read_csv(out / "article_topics.csv")
-    assert len(arts) == 75
-    assert set(arts.loc[arts["article_id"] <= 20, "evidence"]) == {"text"}
-    assert set(arts.loc[arts["article_id"] > 20, "evidence"]) == {"title"}
+    assert list(arts["article_id"]) == list(range(1, 21))
+    assert set(arts["evidence"]) == {"text"}
+    conv = pd.read_csv(out / "topic_convergence.csv")
+    runs = conv[conv["kind"] == "restart"]
+    assert len(runs) == small.params.topics.restarts and runs["chosen"].sum() == 1
+    assert runs.loc[runs["chosen"], "bound_per_word"].iloc[0] == runs["bound_per_word"].max()
+    assert (conv["kind"] == "pass").sum() == small.params.topics.passes
     terms = pd.read_csv(out / "topic_terms.csv")
     assert terms["label"].notna().all() and terms["gloss"].notna().all()
     ex = pd.read_csv(out / "topic_exemplars.csv")
@@ -367,21 +426,71 @@ def test_read_results_rebuilds_what_build_returned(small, written):
     assert back == res
 
 
-def test_title_topics_cover_every_title(small, written, articles):
-    """Title-level prevalence rests on every TOC title, from the CSV as from the object."""
+def test_refit_tables_are_aligned_to_the_reported_model(small, written, frame, docs):
+    """Each refit is a best-of-restarts fit from its seed, its topics reordered to the
+    reported ones; the reported seed's rows are the reported tables."""
     res, _ = written
-    back = T.read_results(small.paths.results)
-    tt = back.title_topics
-    assert list(tt["article_id"]) == list(articles["article_id"])
-    assert (tt["evidence"] == "title").all()
-    cols = T.topic_columns(back.num_topics)
-    assert np.isfinite(tt[cols].to_numpy()).all()
-    # Title-only articles take exactly these rows in article_topics.
-    at = back.article_topics[back.article_topics["evidence"] == "title"]
-    pd.testing.assert_frame_equal(
-        at[["article_id", "n_tokens", *cols]].reset_index(drop=True),
-        tt[tt["article_id"].isin(at["article_id"])][["article_id", "n_tokens", *cols]]
-        .reset_index(drop=True))
+    p = small.params.topics
+    cols = T.topic_columns(res.num_topics)
+    for refits, base, keys in ((res.para_refits, res.para_topics, ["article_id", "para_id"]),
+                               (res.article_refits, res.article_topics, ["article_id"])):
+        assert sorted(refits["seed"].unique()) == sorted({*p.refit_seeds, p.random_state})
+        assert list(refits.columns) == ["seed", *keys, "n_tokens", *cols]
+        own = refits[refits["seed"] == p.random_state].reset_index(drop=True)
+        pd.testing.assert_frame_equal(own[[*keys, "n_tokens", *cols]],
+                                      base[[*keys, "n_tokens", *cols]], check_exact=True)
+        for _, g in refits.groupby("seed"):
+            assert g[keys].reset_index(drop=True).equals(base[keys].reset_index(drop=True))
+    # One refit recomputed: its article shares, permuted by the Hungarian match.
+    seed = p.refit_seeds[0]
+    refit = T.model_from_params(p, random_state=seed).fit(docs)
+    perm, sim = T.match_topics(res.model.topic_word_, refit.topic_word_,
+                               T.background(res.model))
+    theta = refit.transform(T.article_documents(frame, docs)[1])[:, perm]
+    got = res.article_refits[res.article_refits["seed"] == seed][cols].to_numpy()
+    np.testing.assert_allclose(got, theta, rtol=5e-6, atol=1e-12)  # %.6g in the CSV
+
+
+def test_stability_flags_follow_min_stability(small, written):
+    res, _ = written
+    p = small.params.topics
+    st = res.stability
+    assert (st["n_refits"] == len(p.refit_seeds)).all()
+    assert st["stable"].tolist() == (st["stability_mean"] >= p.min_stability).tolist()
+    for r in st.itertuples():
+        assert r.stability_note.startswith("stable: " if r.stable else "unstable: ")
+        assert f"min_stability {p.min_stability:.3g}" in r.stability_note
+    # The rule on a table with known similarities: the threshold itself is stable.
+    refits = pd.DataFrame({"seed": [1, 2, 3], "kind": "match", "row": -1,
+                           "topic_0": [1.0, 0.5, 0.5], "topic_1": [1.0, 0.2, 0.7]})
+    flags = T.stability_from_refits(refits, 1, min_stability=0.5)
+    assert flags["stable"].tolist() == [True, False]
+    assert flags["stability_mean"].tolist() == [0.5, pytest.approx(0.45)]
+    assert flags["worst_seed"].tolist() == [2, 2]
+
+
+def test_tokens_file_reproduces_the_coherence_table(small, written):
+    """A reviewer's recomputation: NPMI of the reported top words from the written
+    tokens with gensim's CoherenceModel, as topics.diagnostics.coherence computes it."""
+    from gensim.corpora import Dictionary
+    from gensim.models import CoherenceModel
+
+    p = small.params.topics
+    tokens = io.read_csv(io.output_path(small.paths.processed, "tokens"), keep_default_na=False)
+    texts = [t.split() for t in tokens["tokens"]]
+    assert sum(map(len, texts)) > 10000
+    dictionary = Dictionary(texts)
+    dictionary.filter_extremes(no_below=p.no_below, no_above=p.no_above, keep_n=p.keep_n)
+    terms = pd.read_csv(small.paths.results / "topic_terms.csv")
+    top = [g.sort_values("rank")["term"].tolist()
+           for _, g in terms[terms["method"] == "prob"].groupby("topic")]
+    written_coh = pd.read_csv(small.paths.results / "topic_coherence.csv")
+    longest = max(map(len, texts))
+    for col, window in (("npmi_window", p.npmi_window), ("npmi_paragraph", longest)):
+        cm = CoherenceModel(topics=top, texts=texts, dictionary=dictionary,
+                            coherence="c_npmi", topn=p.top_n, window_size=window, processes=1)
+        got = np.array(cm.get_coherence_per_topic())
+        np.testing.assert_allclose(got, written_coh[col], rtol=5e-6, atol=1e-9, err_msg=col)
 
 
 def test_same_inputs_same_bytes(small, written, tmp_path):
@@ -391,5 +500,5 @@ def test_same_inputs_same_bytes(small, written, tmp_path):
     shutil.copytree(small.paths.cache, again.paths.cache)
     for p in stage.write(again):
         if p.suffix in (".csv", ".html"):
-            ref = (small.paths.results if p.suffix == ".csv" else small.paths.figures) / p.name
+            ref = Path(small.out) / p.relative_to(again.out)
             assert p.read_bytes() == ref.read_bytes(), p.name

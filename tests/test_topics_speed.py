@@ -27,8 +27,9 @@ def docs(corpus, segmenter, params):
 
 @pytest.fixture(scope="module")
 def pair(params, docs):
-    """The reported model's settings (fewer passes), fitted with each E-step."""
-    kw = dict(passes=10)
+    """The reported model's settings (fewer passes and restarts), fitted with each E-step:
+    the restarts' bounds, hence the chosen restart, agree too."""
+    kw = dict(passes=10, restarts=2)
     return (T.model_from_params(params.topics, estep="gensim", **kw).fit(docs),
             T.model_from_params(params.topics, estep="compiled", **kw).fit(docs))
 
@@ -49,6 +50,9 @@ def test_compiled_estep_fits_the_model_gensim_fits(pair):
     np.testing.assert_allclose(fast.doc_topic_, slow.doc_topic_, rtol=1e-8, atol=1e-11)
     np.testing.assert_allclose(fast.model_.alpha, slow.model_.alpha, rtol=1e-10)
     assert fast.top_words(10) == slow.top_words(10)
+    assert fast.restarts_["chosen"].tolist() == slow.restarts_["chosen"].tolist()
+    np.testing.assert_allclose(fast.restarts_["bound_per_word"], slow.restarts_["bound_per_word"],
+                               rtol=1e-9)
 
 
 def test_compiled_estep_infers_new_documents_and_bounds_like_gensim(pair, docs):

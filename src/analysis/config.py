@@ -186,9 +186,11 @@ class TopicsParams:
     chunksize: int = 2000
     gamma_threshold: float = 0.001
     random_state: int = 20240501
+    restarts: int = 5
     k_range: tuple[int, ...] = (4, 5, 6, 7, 8, 9, 10, 12, 14, 16)
     k_seeds: tuple[int, ...] = (11, 22, 33, 44, 55)
     refit_seeds: tuple[int, ...] = (101, 102, 103, 104, 105, 106, 107, 108, 109, 110)
+    min_stability: float = 0.5
     heldout_frac: float = 0.2
     split_seed: int = 7
     npmi_window: int = 10
@@ -211,6 +213,15 @@ class TopicsParams:
             raise ValueError(f"num_topics: {self.num_topics} < 2")
         if self.num_topics == "auto" and not self.k_range:
             raise ValueError("num_topics = 'auto' needs a non-empty k_range to choose from")
+        if self.restarts < 1:
+            raise ValueError(f"restarts: {self.restarts} < 1")
+        for key, seeds in (("random_state", (self.random_state,)),
+                           ("refit_seeds", self.refit_seeds)):
+            if any(s < 0 for s in seeds):
+                raise ValueError(f"{key}: seeds must be ≥ 0 (restart seeds derive from "
+                                 "them with numpy's SeedSequence)")
+        if not 0 <= self.min_stability <= 1:
+            raise ValueError(f"min_stability: {self.min_stability} is not in [0, 1]")
 
 
 @dataclass(frozen=True)

@@ -39,19 +39,20 @@ OUTPUTS: dict[str, str] = {
     "segmentation_audit_places": "segmentation_audit_places.csv",
     "segmentation_audit_samples": "segmentation_audit_samples.csv",
     "segmentation_heldout": "segmentation_heldout.csv",
+    "tokens": "tokens.csv",                         # data/processed/: the model's tokens
     # topics
     "topics_k_selection": "topics_k_selection.csv",
     "topics_k_choice": "topics_k_choice.csv",       # only with num_topics = "auto"
     "topic_terms": "topic_terms.csv",
     "topic_stability": "topic_stability.csv",
     "topic_coherence": "topic_coherence.csv",
+    "topic_convergence": "topic_convergence.csv",
     "paragraph_topics_refits": "paragraph_topics_refits.csv",
-    "title_topics_refits": "title_topics_refits.csv",
+    "article_topics_refits": "article_topics_refits.csv",
     "topic_exemplars": "topic_exemplars.csv",
     "paragraph_topics": "paragraph_topics.csv",
     "article_topics": "article_topics.csv",
     "topics_ldavis": "topics_ldavis.html",
-    "title_topics": "title_topics.csv",
     "topic_labels": "topic_labels.csv",
     # cooccur (the differential files take the slugs of the two groups)
     "cooccurrence_edges": "cooccurrence_edges.csv",

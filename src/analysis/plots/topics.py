@@ -1,4 +1,4 @@
-"""Figures of the topic stage: K diagnostics, top words, article × topic heatmap.
+"""Figures of the topic stage: K diagnostics, convergence, top words, article × topic heatmap.
 
 Each ``draw_*`` takes the stage's tables (see :class:`analysis.topics.TopicResults`)
 and the evidence line of its caption, and returns a Figure; saving is the stage's job.
@@ -7,7 +7,6 @@ and the evidence line of its caption, and returns a Figure; saving is the stage'
 from __future__ import annotations
 
 import textwrap
-from typing import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -16,8 +15,8 @@ import pandas as pd
 from .labels import register, term
 from .style import caption, colour, figsize, human, setup_style
 
-__all__ = ["draw_article_heatmap", "draw_article_heatmaps", "draw_k_diagnostics",
-           "draw_top_words"]
+__all__ = ["draw_article_heatmap", "draw_article_heatmaps", "draw_convergence",
+           "draw_k_diagnostics", "draw_top_words"]
 
 SECTION_ORDER = ["party_committees", "political_legal_organs", "other_units"]
 TIER_ORDER = ["national", "province", "city", "county", "grassroots"]
@@ -77,6 +76,43 @@ def draw_k_diagnostics(k_table: pd.DataFrame, *, chosen_k: int, evidence: str) -
         ax.set_xlabel("K (number of topics; axis to scale)")
     fig.suptitle(f"Choosing K for LDA on body paragraphs: mean ± sd over {n_seeds} seeds; "
                  f"dashed line: chosen K = {chosen_k}", x=0.01, ha="left")
+    caption(fig, [evidence])
+    return fig
+
+
+def draw_convergence(convergence: pd.DataFrame, *, evidence: str) -> plt.Figure:
+    """The reported fit's restarts and the chosen fit's bound after every pass.
+
+    Parameters
+    ----------
+    convergence : DataFrame
+        :func:`analysis.topics.convergence_table`'s table (``kind`` = ``restart`` /
+        ``pass``, ``restart``, ``pass``, ``bound_per_word``, ``chosen``).
+    evidence : str
+        Caption line on the text the model stands on.
+    """
+    runs = convergence[convergence["kind"] == "restart"]
+    trace = convergence[convergence["kind"] == "pass"]
+    chosen = runs[runs["chosen"].astype(bool)].iloc[0]
+    setup_style()  # also in force when the stage saves the figure
+    fig, (left, right) = plt.subplots(1, 2, figsize=figsize("double", 2.4),
+                                      width_ratios=[2, 1])
+    left.plot(trace["pass"], trace["bound_per_word"], marker="o", ms=2, lw=1,
+              color=colour("topic", 0))
+    left.set_xlabel("pass")
+    left.set_ylabel("bound per token (nats)")
+    left.set_title(f"Chosen fit (restart {int(chosen['restart'])}): bound after each pass",
+                   fontsize=6.5, loc="left")
+    is_chosen = runs["chosen"].astype(bool).to_numpy()
+    right.scatter(runs["restart"], runs["bound_per_word"], s=12,
+                  c=[colour("topic", 6) if c else colour("topic", 0) for c in is_chosen])
+    right.set_xticks(runs["restart"].astype(int))
+    right.set_xlabel("restart")
+    right.set_title("Final bound of every restart", fontsize=6.5, loc="left")
+    for ax in (left, right):
+        ax.tick_params(labelsize=6)
+    fig.suptitle(f"LDA fit: best of {len(runs)} restarts by the variational bound on the "
+                 "training paragraphs", x=0.01, ha="left")
     caption(fig, [evidence])
     return fig
 
@@ -197,43 +233,44 @@ def draw_article_heatmap(part: pd.DataFrame, labels: pd.DataFrame, *, title: str
     return fig
 
 
-def draw_article_heatmaps(article_topics: pd.DataFrame, labels: pd.DataFrame, *,
-                          evidence: Mapping[str, str]) -> dict[str, plt.Figure]:
-    """Article × topic prevalence: text-level and title-level rows on separate pages.
+def draw_article_heatmaps(article_topics: pd.DataFrame, articles: pd.DataFrame,
+                          labels: pd.DataFrame, *, evidence: str) -> dict[str, plt.Figure]:
+    """Article × topic shares of the articles with body text.
 
-    Rows are ordered by section, then tier when the ``tier`` column is present,
-    then article_id; a level with more rows than a page holds is split.
+    Rows are ordered by section, then tier when the articles have a ``tier`` column,
+    then article_id; more rows than a page holds are split over pages. Titles get no
+    topic shares (a title is too short for LDA), so there is no title-level page.
 
     Parameters
     ----------
     article_topics : DataFrame
-        :func:`analysis.topics.article_topics`' table.
+        :func:`analysis.topics.article_topics`' table (``article_id``, ``topic_*``).
+    articles : DataFrame
+        The corpus's articles: ``section`` (and ``tier``) by ``article_id``.
     labels : DataFrame
         ``topic``, ``label``.
-    evidence : mapping
-        Caption line of each level (``"text"``, ``"title"``).
+    evidence : str
+        Caption line (the text-level evidence of the corpus and the model).
 
     Returns
     -------
     dict
-        File stem -> Figure: ``article_topic_heatmap`` (text level),
-        ``article_topic_heatmap_titles`` (title level), ``…_2`` for further pages.
+        File stem -> Figure: ``article_topic_heatmap``, ``…_2`` for further pages.
     """
-    n_cols = sum(c.startswith("topic_") for c in article_topics.columns)
+    meta = [c for c in ("article_id", "section", "tier") if c in articles.columns]
+    at = article_topics.merge(articles[meta], on="article_id", how="left",
+                              validate="one_to_one")
+    n_cols = sum(c.startswith("topic_") for c in at.columns)
     per_page = int((9.0 - _HEAT_OVERHEAD_IN - 0.1 * n_cols) / _ROW_IN)
-    what = {"text": "token-weighted mean over body paragraphs",
-            "title": "inferred from the title alone"}
-    stems = {"text": "article_topic_heatmap", "title": "article_topic_heatmap_titles"}
-    order_note = ("Rows ordered by section, tier, article id." if "tier" in article_topics
+    order_note = ("Rows ordered by section, tier, article id." if "tier" in at
                   else "Rows ordered by section, article id (tier not available).")
+    p = _order_articles(at)
+    pages = [p.iloc[i:i + per_page] for i in range(0, len(p), per_page)]
     out = {}
-    for ev in ("text", "title"):
-        p = _order_articles(article_topics[article_topics["evidence"] == ev])
-        pages = [p.iloc[i:i + per_page] for i in range(0, len(p), per_page)]
-        for j, part in enumerate(pages):
-            page = f" (page {j + 1} of {len(pages)})" if len(pages) > 1 else ""
-            stem = stems[ev] + (f"_{j + 1}" if j else "")
-            out[stem] = draw_article_heatmap(
-                part, labels, title=f"Article × topic prevalence, {ev}-level{page}: "
-                                    f"{what[ev]}", note=f"{order_note} {evidence[ev]}")
+    for j, part in enumerate(pages):
+        page = f" (page {j + 1} of {len(pages)})" if len(pages) > 1 else ""
+        stem = "article_topic_heatmap" + (f"_{j + 1}" if j else "")
+        out[stem] = draw_article_heatmap(
+            part, labels, title=f"Article × topic shares{page}: each article's kept tokens "
+                                "inferred as one document", note=f"{order_note} {evidence}")
     return out

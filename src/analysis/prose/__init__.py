@@ -20,8 +20,8 @@ from .text import id_list, listing, number, percent, plural, signed
 from .validation import (agreement_summary, answers_line, document_item_limit,
                          intruder_ceiling, items_summary, precision_lines)
 from .topics import (coherence_summary, exemplar_sources, heading_lengths, k_reading,
-                     single_topic_share, stability_summary, title_level_summary,
-                     topic_concentration, topic_names)
+                     single_topic_share, stability_summary, topic_concentration,
+                     topic_names)
 
 __all__ = [
     "agreement_summary", "answers_line", "document_item_limit", "intruder_ceiling",
@@ -36,7 +36,7 @@ __all__ = [
     "mention_concentration", "network_summary", "number", "percent", "place_check", "place_names",
     "places_among", "plural", "prevalence_status", "segmentation_summary", "signed",
     "single_topic_share", "stability_summary", "strongest_partners", "title_hub",
-    "title_level_summary", "titles_naming", "topic_association", "topic_concentration",
+    "titles_naming", "topic_association", "topic_concentration",
     "topic_names",
     "unit_types_with_text",
 ]

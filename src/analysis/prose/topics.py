@@ -11,7 +11,7 @@ from .differences import item_name
 from .text import id_list, listing, number, percent, plural
 
 __all__ = ["coherence_summary", "exemplar_sources", "heading_lengths", "k_reading",
-           "single_topic_share", "stability_summary", "title_level_summary",
+           "single_topic_share", "stability_summary",
            "topic_concentration", "topic_names"]
 
 
@@ -75,8 +75,9 @@ def stability_summary(st: pd.DataFrame, labels: Mapping | None = None, *,
                       digits: int = 2, per_topic: bool = True) -> str:
     """Per-topic stability over the refits (``topic_stability``): mean and worst refit.
 
-    Says which topics have a worst refit at or below zero (centred cosine: no
-    closer than unrelated topics) rather than naming a band by hand.
+    Says which topics are unstable (``stable`` column, the ``min_stability`` rule) and
+    which have a worst refit at or below zero (centred cosine: no closer than
+    unrelated topics) rather than naming a band by hand.
     """
     n = int(st["n_refits"].iloc[0])
     lo, hi = st.loc[st["stability_mean"].idxmin()], st.loc[st["stability_mean"].idxmax()]
@@ -87,6 +88,11 @@ def stability_summary(st: pd.DataFrame, labels: Mapping | None = None, *,
            f"worst refit per topic ranges from {number(wlo['stability_min'], digits)} "
            f"({_topic(wlo['topic'], labels)}, seed {int(wlo['worst_seed'])}) to "
            f"{number(whi['stability_min'], digits)} ({_topic(whi['topic'], labels)})."]
+    if "stable" in st.columns:
+        shaky = st[~st["stable"].astype(bool)]
+        out.append("Unstable by the rule of `min_stability` (not compared): "
+                   + listing(_topic(t, labels) for t in shaky["topic"]) + "."
+                   if len(shaky) else "Every topic passes the rule of `min_stability`.")
     bad = st[st["stability_min"] <= 0]
     if len(bad):
         out.append("In at least one refit, " + listing(_topic(t, labels) for t in bad["topic"])
@@ -151,16 +157,6 @@ def topic_concentration(para: pd.DataFrame, labels: Mapping | None = None) -> st
                      f"{number(prev[c].max(), 2)} in {id_list([peak])}")
     return ("Token weight of each topic by article (paragraph proportions × kept tokens):\n\n"
             + "\n".join(lines))
-
-
-def title_level_summary(at: pd.DataFrame, labels: Mapping | None = None) -> str:
-    """Largest topic of the title-level rows of ``article_topics``."""
-    t = at[at["evidence"] == "title"]
-    cols = [c for c in t.columns if c.startswith("topic_")]
-    dom = t[cols].dropna(how="all").idxmax(axis=1).value_counts()
-    dom = dom.sort_index().sort_values(ascending=False, kind="stable")
-    return (f"Largest topic of the {len(t)} title-level rows: " + listing(
-        f"{_topic(c, labels)} in {n}" for c, n in dom.items()) + ".")
 
 
 def topic_names(labels: pd.DataFrame) -> dict[str, str]:

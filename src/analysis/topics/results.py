@@ -21,8 +21,8 @@ from .model import TopicModel, model_from_params, model_kwargs
 from .select import select_k
 from .diagnostics import coherence
 from .refits import refit_tables, seed_refits, stability_from_refits
-from .tables import (article_topics, exemplars, paragraph_documents, paragraph_topics,
-                     title_topics, topic_terms)
+from .tables import (article_documents, article_topics, convergence_table, exemplars,
+                     paragraph_documents, paragraph_topics, token_table, topic_terms)
 
 __all__ = ["TABLES", "TopicResults", "build", "read_results"]
 
@@ -35,9 +35,9 @@ TABLES = {
     "para_topics": "paragraph_topics",
     "stability": "topic_stability",
     "coherence": "topic_coherence",
-    "title_topics": "title_topics",
+    "convergence": "topic_convergence",
     "para_refits": "paragraph_topics_refits",
-    "title_refits": "title_topics_refits",
+    "article_refits": "article_topics_refits",
     "labels": "topic_labels",
 }
 
@@ -53,12 +53,15 @@ class TopicResults:
     k_table : K selection (:func:`select_k`) with ``chosen`` and ``evidence``.
     terms : top words by prob, relevance and FREX, with ``label`` and ``gloss``.
     para_topics : paragraph × topic proportions (``evidence`` = ``text``).
-    article_topics : one row per article: text-level where there is a body, else title-level.
-    title_topics : one row per article, inferred from its title (``evidence`` = ``title``).
+    article_topics : one row per article with body paragraphs, its shares inferred from
+        the whole article as one document (``evidence`` = ``text``); titles get none.
     exemplars : representative paragraphs per topic, labelled.
-    stability : per-topic stability over the refits of the reported model, labelled.
+    stability : per-topic stability over the refits of the reported model, with
+        ``stable`` and ``stability_note`` (``[topics] min_stability``), labelled.
     coherence : per-topic NPMI of the reported model (sliding window and paragraph window).
-    para_refits, title_refits : paragraph and title proportions of every refit
+    convergence : the reported fit's restarts (final bound each, which was chosen) and
+        the chosen fit's bound after every pass (:func:`~.tables.convergence_table`).
+    para_refits, article_refits : paragraph and article proportions of every refit
         (``seed`` column; the reported model's seed included), topics aligned to it.
     labels : ``topic``, ``label_id``, ``label``, ``gloss``, ``overlap``, ``n_top_words``.
     num_topics : K of the reported model.
@@ -67,23 +70,26 @@ class TopicResults:
     draft_labels : a draft ``topic_labels.toml`` when the labels were provisional.
     k_choice : with ``num_topics = "auto"``, the rule's inputs and the chosen K
         (:func:`~analysis.topics.choose.choose_k`); else None. Not read back.
+    tokens : the paragraphs' tokens as given to the model (:func:`~.tables.token_table`),
+        written to ``data/processed/``; None when read from the results folder.
     """
 
     k_table: pd.DataFrame
     terms: pd.DataFrame
     para_topics: pd.DataFrame
     article_topics: pd.DataFrame
-    title_topics: pd.DataFrame
     exemplars: pd.DataFrame
     stability: pd.DataFrame
     coherence: pd.DataFrame
+    convergence: pd.DataFrame
     para_refits: pd.DataFrame
-    title_refits: pd.DataFrame
+    article_refits: pd.DataFrame
     labels: pd.DataFrame
     num_topics: int
     model: TopicModel | None = field(default=None, compare=False, repr=False)
     draft_labels: str | None = field(default=None, compare=False, repr=False)
     k_choice: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    tokens: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
     def __eq__(self, other: object) -> bool:
         # DataFrames have no truth value, so the dataclass's tuple comparison cannot be used.
@@ -158,9 +164,9 @@ def build(articles: pd.DataFrame, paragraphs: pd.DataFrame, *, p: TopicsParams,
     if p.num_topics == "auto":
         k_table = _k_sweep(docs, p, cache_dir)
         k, choice = choose_k(k_table)
-        model = model_from_params(p, num_topics=k).fit(docs)
+        model = model_from_params(p, num_topics=k, trace_passes=True).fit(docs)
     else:
-        model = model_from_params(p).fit(docs)
+        model = model_from_params(p, trace_passes=True).fit(docs)
     labels, draft = resolve_labels(model, labels_path, min_overlap=p.label_min_overlap,
                                    strict=strict_labels, corpus_sha256=corpus_sha256)
     if k_table is None:
@@ -168,11 +174,11 @@ def build(articles: pd.DataFrame, paragraphs: pd.DataFrame, *, p: TopicsParams,
     k_table.insert(1, "chosen", k_table["k"] == model.num_topics)
     k_table.insert(2, "evidence", "text")
     para = paragraph_topics(model, frame, docs)
-    title_docs = tokenize(articles["title"].tolist())
-    titles = title_topics(model, articles, title_docs)
-    refits = seed_refits(model, docs, p.refit_seeds, extra_docs=title_docs, n_jobs=p.n_jobs,
+    arts = article_topics(model, frame, docs)
+    _, art_docs = article_documents(frame, docs)
+    refits = seed_refits(model, docs, p.refit_seeds, extra_docs=art_docs, n_jobs=p.n_jobs,
                          cache_dir=cache_dir)
-    para_refits, title_refits = refit_tables(refits, para, titles)
+    para_refits, article_refits = refit_tables(refits, para, arts)
     ex = _labelled(exemplars(para, frame, articles, n=p.n_exemplars,
                              min_tokens=p.exemplar_min_tokens), labels)
     ex.insert(0, "evidence", "text")
@@ -181,18 +187,20 @@ def build(articles: pd.DataFrame, paragraphs: pd.DataFrame, *, p: TopicsParams,
         "terms": _labelled(topic_terms(model, n=p.top_n, lam=p.relevance_lambda,
                                        frex_weight=p.frex_weight), labels),
         "exemplars": ex,
-        "article_topics": article_topics(para, articles, title_rows=titles),
+        "article_topics": arts,
         "para_topics": para.assign(evidence="text"),
-        "stability": _labelled(stability_from_refits(refits, model.random_state), labels),
+        "stability": _labelled(stability_from_refits(refits, model.random_state,
+                                                     min_stability=p.min_stability), labels),
         "coherence": _labelled(topic_coherence(model, docs, p), labels),
-        "title_topics": titles,
+        "convergence": convergence_table(model),
         "para_refits": para_refits,
-        "title_refits": title_refits,
+        "article_refits": article_refits,
         "labels": labels,
     }
     return TopicResults(**{k: _as_written(v) for k, v in tables.items()},
                         num_topics=model.num_topics, model=model, draft_labels=draft,
-                        k_choice=None if choice is None else _as_written(choice))
+                        k_choice=None if choice is None else _as_written(choice),
+                        tokens=token_table(frame, docs))
 
 
 def topic_coherence(model: TopicModel, docs, p: TopicsParams) -> pd.DataFrame:
@@ -201,7 +209,8 @@ def topic_coherence(model: TopicModel, docs, p: TopicsParams) -> pd.DataFrame:
     longest = max((len(d) for d in docs), default=1)
     return pd.DataFrame({
         "topic": range(model.num_topics),
-        "model": f"reported (K = {model.num_topics}, seed {model.random_state})",
+        "model": f"reported (K = {model.num_topics}, seed {model.random_state}, best of "
+                 f"{model.restarts} restarts)",
         "top_n": p.top_n,
         "npmi_window": coherence(model, docs, "c_npmi", p.top_n, p.npmi_window),
         "window_tokens": p.npmi_window,

@@ -76,12 +76,18 @@ def select_k(docs: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequence[i
     (held-out bound). Runs go to ``n_jobs`` processes; every model is
     single-process and seeded, so the table is the same for any ``n_jobs``.
 
+    Every run is a single fit (``restarts`` in ``model_kwargs`` is ignored): the
+    sweep describes K through the spread over seeds, at a fraction of the cost of
+    best-of-R fits. The reported model and its refits
+    (:func:`~analysis.topics.refits.seed_refits`) are best-of-R fits.
+
     Parameters
     ----------
     docs : list of token lists
     ks, seeds : the grid; stability needs at least two seeds.
     heldout_frac, random_state : held-out share of documents and the seed of that split.
-    model_kwargs : other :class:`TopicModel` parameters (dictionary filters, priors …).
+    model_kwargs : other :class:`TopicModel` parameters (dictionary filters, priors …);
+        ``num_topics``, ``random_state`` and ``restarts`` are set by the sweep.
     topn : top words for coherence and exclusivity.
     npmi_window : NPMI sliding window in tokens (``None``: gensim's default).
     exclusivity_weight : FREX weight on exclusivity in stm's exclusivity.
@@ -104,7 +110,7 @@ def select_k(docs: Sequence[Sequence[str]], ks: Sequence[int], seeds: Sequence[i
     if len(seeds) < 2:
         raise ValueError("stability needs at least two seeds")
     model_kwargs = {k: v for k, v in (model_kwargs or {}).items()
-                    if k not in ("num_topics", "random_state")}
+                    if k not in ("num_topics", "random_state", "restarts")}
     settings = dict(ks=ks, seeds=seeds, heldout_frac=heldout_frac, random_state=random_state,
                     model_kwargs=model_kwargs, topn=topn, npmi_window=npmi_window,
                     exclusivity_weight=exclusivity_weight, include_cv=include_cv)

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import io
-from ..evidence import Coverage, evidence_label
+from ..evidence import evidence_label
 from ..parallel import fork_map
-from ..plots.topics import draw_article_heatmaps, draw_k_diagnostics, draw_top_words
+from ..plots.topics import (draw_article_heatmaps, draw_convergence, draw_k_diagnostics,
+                            draw_top_words)
 from .ldavis import ldavis_page
 from .results import TABLES, TopicResults, build
 
@@ -37,11 +38,8 @@ def prepare(ctx: RunContext) -> TopicResults:
 
 
 def captions(ctx: RunContext, res: TopicResults) -> dict[str, str]:
-    """Evidence lines by level: ``text`` (the corpus's bodies), ``title`` (title-level rows)."""
-    title_ids = res.article_topics.loc[res.article_topics["evidence"] == "title", "article_id"]
-    arts = ctx.articles
-    return {"text": evidence_label("text", ctx.coverage),
-            "title": evidence_label("title", Coverage.of(arts[arts["article_id"].isin(title_ids)]))}
+    """Evidence lines by level: ``text`` (the corpus's bodies; titles get no topic shares)."""
+    return {"text": evidence_label("text", ctx.coverage)}
 
 
 def _figure_makers(ctx: RunContext, res: TopicResults) -> list[Callable[[], dict]]:
@@ -49,15 +47,17 @@ def _figure_makers(ctx: RunContext, res: TopicResults) -> list[Callable[[], dict
     ev = captions(ctx, res)
     p = ctx.params.topics
     sweep = f"K-sweep models, {len(p.k_seeds)} seeds per K"
-    reported = f"Reported model (K = {res.num_topics}, seed {p.random_state})"
+    reported = (f"Reported model (K = {res.num_topics}, seed {p.random_state}, best of "
+                f"{p.restarts} restarts)")
     return [
         lambda: {"topics_k_diagnostics": draw_k_diagnostics(
             res.k_table, chosen_k=res.num_topics, evidence=f"{ev['text']} {sweep}.")},
+        lambda: {"topic_convergence": draw_convergence(res.convergence,
+                                                       evidence=f"{ev['text']} {reported}.")},
         lambda: {"topic_top_words": draw_top_words(res.terms, res.labels,
                                                    evidence=f"{ev['text']} {reported}.")},
-        lambda: draw_article_heatmaps(
-            res.article_topics, res.labels,
-            evidence={level: f"{line} {reported}." for level, line in ev.items()}),
+        lambda: draw_article_heatmaps(res.article_topics, ctx.articles, res.labels,
+                                      evidence=f"{ev['text']} {reported}."),
     ]
 
 
@@ -69,9 +69,10 @@ def figures(ctx: RunContext, res: TopicResults) -> dict[str, Figure]:
 def write(ctx: RunContext) -> list[Path]:
     """Write the stage's tables, figures and pyLDAvis page; return their paths.
 
-    Tables (``results/``): see :data:`analysis.topics.results.TABLES`. Figures:
-    ``topics_k_diagnostics``, ``topic_top_words``, ``article_topic_heatmap`` (text level)
-    and ``article_topic_heatmap_titles`` (title level) in the
+    Tables (``results/``): see :data:`analysis.topics.results.TABLES`; the tokens the
+    model was given, per paragraph, in ``data/processed/tokens.csv``. Figures:
+    ``topics_k_diagnostics``, ``topic_convergence``, ``topic_top_words`` and
+    ``article_topic_heatmap`` in the
     ``[figures]`` formats, and ``topics_ldavis.html``.
     """
     return write_results(ctx, prepare(ctx))
@@ -83,6 +84,7 @@ def write_results(ctx: RunContext, res: TopicResults) -> list[Path]:
     Figures and the pyLDAvis page are drawn in ``[topics] n_jobs`` processes.
     """
     out = [ctx.write_csv(getattr(res, name), io.OUTPUTS[role]) for name, role in TABLES.items()]
+    out.append(io.write_csv(res.tokens, io.output_path(ctx.paths.processed, "tokens")))
 
     def ldavis() -> list[Path]:
         page = ldavis_page(res.model, labels=res.labels, r=ctx.params.topics.ldavis_R,

@@ -1,4 +1,8 @@
-"""The stage's tables: documents, prevalence per paragraph, title and article, exemplars, terms."""
+"""The stage's tables: documents, prevalence per paragraph and per article, exemplars, terms.
+
+Titles get no topic shares: a title is a handful of tokens, and LDA shares inferred from
+so few words reflect the prior and the corpus's most frequent words, not the title.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,9 @@ import pandas as pd
 
 from .model import TopicModel
 
-__all__ = ["article_topics", "exemplars", "paragraph_documents", "paragraph_topics",
-           "title_topics", "topic_columns", "topic_terms"]
-
-#: Article columns copied into ``article_topics`` when the articles table has them.
-ARTICLE_META = ["article_id", "section", "unit_type", "tier", "title", "text_status",
-                "duplicate_of"]
+__all__ = ["article_documents", "article_topics", "convergence_table", "exemplars",
+           "paragraph_documents", "paragraph_topics", "token_table", "topic_columns",
+           "topic_terms"]
 
 
 def topic_columns(k: int) -> list[str]:
@@ -42,41 +43,42 @@ def paragraph_topics(model: TopicModel, paragraphs: pd.DataFrame,
     return out
 
 
-def title_topics(model: TopicModel, articles: pd.DataFrame,
-                 title_docs: Sequence[Sequence[str]]) -> pd.DataFrame:
-    """Topic proportions inferred from every article's title (``evidence`` = ``title``).
+def article_documents(paragraphs: pd.DataFrame, docs: Sequence[Sequence[str]]
+                      ) -> tuple[list[int], list[list[str]]]:
+    """Each article's paragraph token lists joined into one document.
 
-    ``title_docs`` are the token lists of ``articles["title"]``, row for row.
+    ``paragraphs`` are the LDA documents (:func:`paragraph_documents`, in
+    ``(article_id, para_id)`` order) and ``docs`` their token lists, row for row.
+    Returns the article ids (ascending) and, for each, the concatenation of its
+    paragraphs' tokens in paragraph order.
     """
-    out = articles[["article_id"]].reset_index(drop=True).copy()
-    out["evidence"] = "title"
-    out["n_tokens"] = model.n_tokens(title_docs)
-    out[topic_columns(model.num_topics)] = model.transform(title_docs)
+    if len(paragraphs) != len(docs):
+        raise ValueError(f"{len(paragraphs)} paragraphs but {len(docs)} token lists")
+    joined: dict[int, list[str]] = {}
+    for aid, d in zip(paragraphs["article_id"].astype(int), docs):
+        joined.setdefault(int(aid), []).extend(d)
+    ids = sorted(joined)
+    return ids, [joined[a] for a in ids]
+
+
+def article_topics(model: TopicModel, paragraphs: pd.DataFrame,
+                   docs: Sequence[Sequence[str]]) -> pd.DataFrame:
+    """Article × topic shares, inferred for each article as one document.
+
+    Claims are about articles, so an article's shares are estimated from all its
+    kept tokens at once (gensim's inference of the whole article as one bag of
+    words, :meth:`TopicModel.transform`), not averaged from its paragraphs' shares,
+    which the document–topic prior pulls towards its mean, each the more the shorter
+    the paragraph. One row per article with body paragraphs: ``article_id``,
+    ``n_tokens`` (kept tokens), ``topic_0`` … and ``evidence`` = ``text``.
+
+    ``paragraphs`` and ``docs`` are as for :func:`article_documents`.
+    """
+    ids, art_docs = article_documents(paragraphs, docs)
+    out = pd.DataFrame({"article_id": ids, "n_tokens": model.n_tokens(art_docs)})
+    out[topic_columns(model.num_topics)] = model.transform(art_docs)
+    out["evidence"] = "text"
     return out
-
-
-def article_topics(para_topics: pd.DataFrame, articles: pd.DataFrame, *,
-                   title_rows: pd.DataFrame) -> pd.DataFrame:
-    """Article × topic prevalence, one row per article (all TOC entries kept).
-
-    Articles with body text get the token-weighted mean of their paragraphs'
-    proportions (``evidence`` = ``text``); the others get their title's
-    inferred proportions from ``title_rows`` (``evidence`` = ``title``), never text-level.
-    """
-    cols = [c for c in para_topics.columns if c.startswith("topic_")]
-    weighted = para_topics[cols].mul(para_topics["n_tokens"], axis=0)
-    valid = para_topics["n_tokens"] > 0
-    sums = weighted[valid].groupby(para_topics.loc[valid, "article_id"]).sum()
-    n = para_topics[valid].groupby("article_id")["n_tokens"].sum()
-    text = sums.div(n, axis=0).reset_index()
-    text["evidence"] = "text"
-    text["n_tokens"] = text["article_id"].map(n).astype(int)
-    title = title_rows[~title_rows["article_id"].isin(text["article_id"])]
-    both = pd.concat([text, title[text.columns]], ignore_index=True)
-    meta = [c for c in ARTICLE_META if c in articles.columns]
-    out = articles[meta].merge(both, on="article_id", how="left", validate="one_to_one")
-    return out[meta + ["evidence", "n_tokens"] + cols].sort_values(
-        "article_id", kind="stable").reset_index(drop=True)
 
 
 def exemplars(para_topics: pd.DataFrame, paragraphs: pd.DataFrame, articles: pd.DataFrame,
@@ -116,3 +118,39 @@ def topic_terms(model: TopicModel, *, n: int = 10, lam: float = 0.6,
                 rows.append({"topic": k, "method": by, "rank": rank, "term": model.vocab_[j],
                              "score": score[k, j], "prob": model.topic_word_[k, j]})
     return pd.DataFrame(rows)
+
+
+def convergence_table(model: TopicModel) -> pd.DataFrame:
+    """The fit's restarts and the chosen fit's trace in one long table.
+
+    ``kind`` = ``restart``: one row per restart with its final bound (``pass`` =
+    ``passes``) and whether it was ``chosen``; ``kind`` = ``pass``: the chosen
+    restart's bound after each pass. ``bound_per_word`` is the variational bound
+    on the training documents in nats per kept token (higher is better).
+    """
+    cols = ["kind", "restart", "seed", "pass", "bound_per_word", "chosen"]
+    runs = model.restarts_.assign(kind="restart", **{"pass": model.passes})
+    best = runs[runs["chosen"]].iloc[0]
+    trace = model.convergence_.assign(kind="pass", restart=best["restart"], seed=best["seed"],
+                                      chosen=True)
+    return pd.concat([runs[cols], trace[cols]], ignore_index=True)
+
+
+def token_table(paragraphs: pd.DataFrame, docs: Sequence[Sequence[str]]) -> pd.DataFrame:
+    """The tokens the model was given, per paragraph, for re-checking its numbers.
+
+    ``article_id``, ``para_id`` and ``tokens`` (the paragraph's tokens before the
+    dictionary filter, joined by single spaces; empty when none is left), row for
+    row with ``paragraphs`` and ``docs``.
+
+    Raises
+    ------
+    ValueError
+        If a token holds whitespace (the join could not be undone).
+    """
+    bad = sorted({t for d in docs for t in d if not t or any(c.isspace() for c in t)})
+    if bad:
+        raise ValueError(f"tokens with whitespace cannot be space-joined: {bad[:5]}")
+    out = paragraphs[["article_id", "para_id"]].reset_index(drop=True).copy()
+    out["tokens"] = [" ".join(d) for d in docs]
+    return out
