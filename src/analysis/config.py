@@ -400,6 +400,12 @@ class BenchParams:
     anchor_tomotopy_iters: int = 300
     anchor_tomotopy_iters_seed: int = 1000
     anchor_ll_tol: float = 0.01
+    # Planted-effect simulation (bench/inference_simulation.py)
+    sim_reps: int = 200
+    sim_sizes: tuple[tuple[int, ...], ...] = ((8, 10), (30, 30))
+    sim_deltas: tuple[float, ...] = (0.0, 0.05, 0.1, 0.2)
+    sim_seed: int = 20241207
+    sim_min_overlap: int = 5
 
     def __post_init__(self):
         for key in ("anchor_docs", "anchor_passes", "anchor_iterations"):

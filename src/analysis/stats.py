@@ -8,10 +8,7 @@ Stages import these; no other module computes them.
 
 from __future__ import annotations
 
-import math
 import zlib
-from functools import lru_cache
-from itertools import combinations
 
 import numpy as np
 import pandas as pd

@@ -179,7 +179,7 @@ def difference(xa: np.ndarray, xb: np.ndarray, units_a: list, units_b: list, a: 
                b: str, inf: Inference, *, scale: str = "proportion",
                compared: np.ndarray | None = None, not_compared: list[str] | None = None,
                refits: list[tuple[np.ndarray, np.ndarray]] | None = None,
-               family: str = "the columns of this table",
+               family: str = "the columns of this table", mde: bool = True,
                influence: bool = True) -> pd.DataFrame:
     """Difference ``mean(a) - mean(b)`` per column of the ``(n_units, k)`` values.
 
@@ -194,6 +194,9 @@ def difference(xa: np.ndarray, xb: np.ndarray, units_a: list, units_b: list, a: 
         The same units' values under each refit of the model (topics aligned).
     family : str
         What ``p_adj`` adjusts over, written in ``p_adj_family``.
+    mde, influence : bool
+        Compute the minimum detectable difference and the leave-one-out columns
+        (simulations that measure power directly skip both).
 
     Returns
     -------
@@ -227,7 +230,7 @@ def difference(xa: np.ndarray, xb: np.ndarray, units_a: list, units_b: list, a: 
         out["estimate"][use] = xa[:, use].mean(axis=0) - xb[:, use].mean(axis=0)
         out["ci_low"][use], out["ci_high"][use], out["p_value"][use] = lo, hi, p
         out["p_adj"][use] = perm.max_t_adjust(t)
-        out["mde"][use] = perm.minimum_detectable(
+        out["mde"][use] = np.nan if not mde else perm.minimum_detectable(
             xa[:, use], xb[:, use], alpha=inf.alpha, power=inf.power, n_sim=inf.power_sims,
             n_perm=inf.power_perm, rng=group_rng(inf.random_state, f"{name}|power"),
             limit=_limit(scale))
