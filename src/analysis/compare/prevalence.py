@@ -119,7 +119,7 @@ def topic_prevalence(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: str, 
                   "n_units": r["n_units"], "n_degenerate": r["n_degenerate"][j],
                   "interval": (f"{INTERVAL_METHOD}, {1 - inf.alpha:.0%}"
                                if r["status"][j] == "estimated" else "none"),
-                  "level": level, "status": r["status"][j]}
+                  "level": level, "scale": scale, "status": r["status"][j]}
                  for j, t in enumerate(cols)]
     return with_coverage(pd.DataFrame(rows), cov, by)
 
@@ -194,7 +194,7 @@ def prevalence_difference(doc_topics: pd.DataFrame, articles: pd.DataFrame, by: 
                      compared=compared, not_compared=notes, refits=refit_x, family=family,
                      influence=influence)
     out.insert(0, "topic", cols)
-    out = out.assign(group_a=a, group_b=b, by=by, level=level,
+    out = out.assign(group_a=a, group_b=b, by=by, level=level, scale=scale,
                      clustered=clusters is not None,
                      units_used_a=" ".join(map(str, keys[a])),
                      units_used_b=" ".join(map(str, keys[b])),
@@ -254,7 +254,8 @@ def key_differences(diff: pd.DataFrame, *, prefix: str = "compareTopic", item: s
         if "loo_min" in diff.columns:
             out.update({f"{key}LooMin": _num(r["loo_min"], digits),
                         f"{key}LooMax": _num(r["loo_max"], digits),
-                        f"{key}LooFlips": "yes" if r["loo_conclusion_flips"] is True else "no"})
+                        f"{key}LooFlips": ("yes" if str(r["loo_conclusion_flips"]) == "True"
+                                           else "no")})
         if labels and r[item] in labels:
             out[f"{key}Label"] = str(labels[r[item]])
     return out
