@@ -10,8 +10,8 @@ held-out bound and stability across seeds (Hungarian-matched topics,
 Every reported fit is the best of ``restarts`` by its variational bound, with its
 convergence recorded (``model``). ``tables`` computes prevalence per paragraph and per
 article (the article inferred as one document; titles get none), exemplars, top terms,
-the convergence table and the tokens file; ``results`` assembles them (:func:`build`) and reads them back
-(:func:`read_results`); ``stage`` writes them with the figures
+the convergence table and the tokens file; ``results`` assembles them (:func:`build`)
+and reads them back (:func:`read_results`); ``stage`` writes them with the figures
 (:mod:`analysis.plots.topics`) and the pyLDAvis page (``ldavis``).
 
 Topic ids are gensim's, 0-based, in every table and figure ("T0" …).
