@@ -101,8 +101,16 @@ class _Moments:
         ind = np.zeros(rows.shape[1])
         ind[:n_a] = 1.0
         self.n_a, self.n_b = n_a, rows.shape[1] - n_a
-        self.s1, self.s2, self.a1 = rows @ x, rows @ (x * x), rows @ (x * ind[:, None])
-        self.c = (rows @ ind)[:, None]
+        k = x.shape[1]
+        # One product for every moment: [x, x², x·1_a, 1_a].
+        # Computed column-major (moments × splits), the order the kernel walks them;
+        # the numpy path reads transposed views.
+        m = np.concatenate([x, x * x, x * ind[:, None], ind[:, None]], axis=1)
+        sums = m.T @ rows.T
+        self._cols = (sums[:k], sums[k:2 * k], sums[2 * k:3 * k])
+        self._c = np.ascontiguousarray(sums[3 * k])
+        self.s1, self.s2, self.a1 = (a.T for a in self._cols)
+        self.c = self._c[:, None]
         self.t1, self.t2 = x.sum(axis=0), (x * x).sum(axis=0)
         self.ta1 = x[:n_a].sum(axis=0)
         self.scale = np.abs(x).max(axis=0) + 1e-300
@@ -132,47 +140,59 @@ class _Moments:
         k = self.s1.shape[1]
         d_ = np.ascontiguousarray(np.broadcast_to(np.asarray(delta, float), (k,)))
         act = np.ones(k, np.bool_) if active is None else np.asarray(active, np.bool_)
-        return _p_kernel(self.s1, self.s2, self.a1, self.c[:, 0], self.t1, self.t2,
+        s1, s2, a1 = self._cols
+        return _p_kernel(s1, s2, a1, self._c, self.t1, self.t2,
                          self.ta1, self.scale, self.n_a, self.n_b, d_, act, _TIE)
-
-
-def _t_one(sa1, sa2, tot1, tot2, n_a, n_b, scale):
-    ma, mb = sa1 / n_a, (tot1 - sa1) / n_b
-    va = max(sa2 - n_a * ma * ma, 0.0) / (n_a - 1)
-    vb = max((tot2 - sa2) - n_b * mb * mb, 0.0) / (n_b - 1)
-    d = ma - mb
-    if abs(d) <= 1e-12 * scale:
-        return 0.0
-    se = np.sqrt(va / n_a + vb / n_b)
-    if se > 1e-12 * scale:
-        return d / se
-    return np.inf if d > 0 else -np.inf
-
-
-_t_one_jit = numba.njit(cache=True)(_t_one)
 
 
 @numba.njit(cache=True)
 def _p_kernel(s1, s2, a1, c, t1, t2, ta1, scale0, n_a, n_b, delta, active, tie):
-    """:meth:`_Moments.t` and the share of splits at least as extreme, fused per column
-    (the same operations in the same order as the numpy path, without temporaries)."""
-    n_splits, k = s1.shape
+    """The share of splits whose Welch |t| at shift δ reaches the observed split's, per
+    column (``s1``, ``s2``, ``a1``: columns × splits). It compares ``d² ≥ T² se²``
+    instead of ``|d / se| ≥ T``, with the same conventions as :meth:`_Moments.t`:
+    equal means give t = 0, zero variance on both sides gives |t| = inf."""
+    k, n_splits = s1.shape
     out = np.full(k, np.nan)
+    ia, ib = 1.0 / n_a, 1.0 / n_b
+    wa, wb = 1.0 / ((n_a - 1) * n_a), 1.0 / ((n_b - 1) * n_b)
     for j in range(k):
         if not active[j]:
             continue
         dj = delta[j]
         scale = scale0[j] + abs(dj)
+        tiny, flat = 1e-12 * scale, (1e-12 * scale) ** 2
         tot1 = t1[j] - dj * n_a
         tot2 = t2[j] - 2 * dj * ta1[j] + dj * dj * n_a
-        obs = abs(_t_one_jit(s1[0, j] - dj * c[0], s2[0, j] - 2 * dj * a1[0, j] + dj * dj * c[0],
-                             tot1, tot2, n_a, n_b, scale))
-        thresh = obs - tie * max(1.0, obs) if np.isfinite(obs) else obs
+        # The observed split (row 0): its |t|, then the threshold with the tie margin.
+        sa1 = s1[j, 0] - dj * c[0]
+        sa2 = s2[j, 0] - 2 * dj * a1[j, 0] + dj * dj * c[0]
+        sb1 = tot1 - sa1
+        d = sa1 * ia - sb1 * ib
+        se2 = max(sa2 - sa1 * sa1 * ia, 0.0) * wa + max((tot2 - sa2) - sb1 * sb1 * ib, 0.0) * wb
+        if abs(d) <= tiny:
+            obs = 0.0
+        elif se2 > flat:
+            obs = abs(d) / np.sqrt(se2)
+        else:
+            obs = np.inf
+        finite = np.isfinite(obs)
+        thresh = obs - tie * max(1.0, obs) if finite else obs
+        t2_ = thresh * thresh if thresh > 0 else 0.0
         count = 0
         for i in range(n_splits):
-            t = _t_one_jit(s1[i, j] - dj * c[i], s2[i, j] - 2 * dj * a1[i, j] + dj * dj * c[i],
-                           tot1, tot2, n_a, n_b, scale)
-            if abs(t) >= thresh:
+            sa1 = s1[j, i] - dj * c[i]
+            sa2 = s2[j, i] - 2 * dj * a1[j, i] + dj * dj * c[i]
+            sb1 = tot1 - sa1
+            d = sa1 * ia - sb1 * ib
+            if abs(d) <= tiny:
+                if thresh <= 0.0:
+                    count += 1
+                continue
+            se2 = (max(sa2 - sa1 * sa1 * ia, 0.0) * wa
+                   + max((tot2 - sa2) - sb1 * sb1 * ib, 0.0) * wb)
+            if se2 <= flat:
+                count += 1                       # |t| = inf
+            elif finite and d * d >= t2_ * se2:
                 count += 1
         out[j] = count / n_splits
     return out
@@ -322,10 +342,7 @@ def minimum_detectable(xa: np.ndarray, xb: np.ndarray, *, alpha: float, power: f
 
     def power_at(delta: np.ndarray) -> np.ndarray:
         # Group a shifted by +delta: the test of "no difference" at shift -delta.
-        t = mom.t(-np.tile(delta, n_sim)).reshape(len(sp.rows), n_sim, k)
-        obs = np.abs(t[0])
-        thresh = np.where(np.isfinite(obs), obs - _TIE * np.maximum(1.0, obs), obs)
-        p = (np.abs(t) >= thresh[None]).mean(axis=0)
+        p = mom.p(-np.tile(delta, n_sim)).reshape(n_sim, k)
         return (p <= alpha).mean(axis=0)
 
     spread = np.maximum(np.abs(np.concatenate([xa, xb])).max(axis=0), 1e-12)
