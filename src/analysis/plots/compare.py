@@ -174,9 +174,16 @@ def draw_difference(diff: pd.DataFrame, *, evidence: str,
         notes.append("Open diamonds: no interval (the splits of these units cannot "
                      "reach the test's level).")
     if len(skipped):
-        notes.append("Not compared: " + ", ".join(
-            f"{(topic_labels or {}).get(t, t).split(':')[0]} ({st.removeprefix('not compared: ')})"
-            for t, st in zip(skipped["topic"], skipped["status"])) + ".")
+        names = [(topic_labels or {}).get(t, t).split(":")[0] for t in skipped["topic"]]
+        why = sorted({str(st).removeprefix("not compared: ").split(":")[0]
+                      for st in skipped["status"]})
+        notes.append(f"Not compared ({'; '.join(why)}; see the table's status): "
+                     + ", ".join(names) + ".")
+    if "mde" in d.columns and d["mde"].notna().any():
+        lo, hi = d["mde"].min(), d["mde"].max()
+        power = float(d["mde_power"].iloc[0]) if "mde_power" in d.columns else 0.8
+        notes.append(f"Smallest differences detected with {power:.0%} power at these n: "
+                     f"{lo:.2f}" + (f"–{hi:.2f}." if hi > lo else "."))
     caption(fig, notes + [evidence])
     return fig
 
