@@ -10,6 +10,8 @@ detectable difference (Cohen's h).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import stats as _st
 
