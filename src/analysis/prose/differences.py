@@ -93,7 +93,8 @@ def _stability(r: pd.Series, item: str, stability: pd.DataFrame | None) -> str:
         return f" Stability: {sim}."
     flag = "stable" if str(row["stable"]) == "True" else "unstable"
     note = row.get("stability_note", "")
-    note = f"; {note}" if isinstance(note, str) and note else ""
+    note = (f"; {note}" if isinstance(note, str) and note and note not in str(r["status"])
+            else "")
     return f" Stability: {flag} ({sim}{note})."
 
 
@@ -154,11 +155,13 @@ def difference_paragraph(diff: pd.DataFrame, *, alpha: float, item: str = "topic
     tested = diff[diff["status"] == "estimated"]
     head = (f"**{r0['group_a']} − {r0['group_b']}** by `{r0['by']}` "
             f"({r0['n_a']} vs {r0['n_b']} units; {r0['interval']}). A difference is "
-            f"significant when its interval excludes zero (p ≤ {alpha:g}); `p_adj` adjusts "
-            f"by {r0['p_adj_family']}.")
+            f"significant when its interval excludes zero (p ≤ {alpha:g}); "
+            + (f"`p_adj` adjusts by {r0['p_adj_family']}." if len(tested) > 1 else
+               f"with one {what} tested, `p_adj` equals p ({r0['p_adj_family']})."))
     skipped = n - len(tested)
     if skipped:
-        head += f" {skipped} of the {n} {what}s are not tested (their rows say why)."
+        head += (f" {skipped} of the {n} {what}s {'is' if skipped == 1 else 'are'} not "
+                 "tested (their rows say why).")
     sig = tested[tested["significant"].astype(bool)]
     if tested.empty:
         summary = f"No {what} is tested."
@@ -166,17 +169,33 @@ def difference_paragraph(diff: pd.DataFrame, *, alpha: float, item: str = "topic
         span = _span(tested["mde"], digits)
         power = (f"{float(tested['mde_power'].iloc[0]):.0%}"
                  if "mde_power" in tested.columns else "the stated")
-        summary = (f"None of the {len(tested)} tested {what}s differs significantly at "
-                   f"{alpha:g}: differences smaller than {span} (the {what}s' minimum "
-                   f"detectable differences, {power} power at these n) cannot be ruled out.")
+        if len(tested) == 1:
+            summary = (f"The {what} does not differ significantly at {alpha:g}: differences "
+                       f"smaller than {span} (its minimum detectable difference, {power} "
+                       "power at these n) cannot be ruled out.")
+        else:
+            summary = (f"None of the {len(tested)} tested {what}s differs significantly at "
+                       f"{alpha:g}: differences smaller than {span} (the {what}s' minimum "
+                       f"detectable differences, {power} power at these n) cannot be ruled "
+                       "out.")
     else:
         adj = sig[sig["significant_adj"].astype(bool)]
         summary = ("Significant: " + listing(item_name(v, labels) for v in sig[item])
                    + f" ({len(sig)} of {len(tested)}; {len(adj)} after the family-wise "
                    "adjustment).")
+        if "n_refits" in sig.columns and sig["n_refits"].notna().all():
+            summary += (" Over the refits of the model, the test rejects again for " + listing(
+                f"{item_name(r[item], labels)} in "
+                f"{number(r['refit_reject_share'] * r['n_refits'], 0)} of "
+                f"{int(r['n_refits'])}" for _, r in sig.iterrows()) + ".")
+        rest = tested[~tested["significant"].astype(bool)]
+        if len(rest):
+            summary += (f" For the other {len(rest)}, differences smaller than "
+                        f"{_span(rest['mde'], digits)} (their minimum detectable differences) "
+                        "cannot be ruled out.")
     lines = [difference_line(r, alpha=alpha, item=item, labels=labels, digits=digits,
                              units=units, stability=stability) for _, r in diff.iterrows()]
-    if tested.empty:
+    if len(tested) <= 1:
         return " ".join([head, summary]) + "\n\n" + "\n".join(lines)
     big = tested.loc[tested["estimate"].abs().idxmax()]
     largest = (f"The largest estimate in absolute value is "
