@@ -550,7 +550,13 @@ def _fake_topic_results(ctx, corpus) -> None:
     # Two "refits": the reported proportions and a perturbed copy.
     refit = {c: rng.dirichlet((1, 1, 1), len(pt))[:, j] for j, c in enumerate(cols)}
     para_refits = pd.concat([pt.assign(seed=1), pt.assign(seed=2, **refit)], ignore_index=True)
+    # Article shares of the reported model (what the comparisons read): the paragraphs'
+    # token-weighted mean for articles with a body, the title's mix for the others.
+    at = pt.groupby("article_id")[cols].mean().reset_index().assign(evidence="text")
+    at["n_tokens"] = pt.groupby("article_id")["n_tokens"].sum().to_numpy()
+    at = pd.concat([at, tt[~tt["article_id"].isin(at["article_id"])]], ignore_index=True)
     tables = {"para_topics": pt.assign(evidence="text"), "title_topics": tt,
+              "article_topics": at,
               "para_refits": para_refits, "title_refits": tt.assign(seed=1),
               "labels": labels, "terms": terms}
     for field, role in TABLES.items():
