@@ -44,6 +44,15 @@ def _mde(r: pd.Series, digits: int) -> str:
             f"ruled out (detected with {power} power at these n)")
 
 
+def _p(value, alpha: float) -> str:
+    """A p value at three decimals, or four where three would round it onto ``alpha``
+    (0.0504 is not "0.050", which would read as significant at 0.05)."""
+    text = number(value, 3)
+    if not pd.isna(value) and value != alpha and text == number(alpha, 3):
+        text = number(value, 4)
+    return text
+
+
 def _span(values, digits: int) -> str:
     """``0.12`` or ``0.12–0.31``: the range of the non-missing values."""
     v = pd.Series(values, dtype=float).dropna()
@@ -121,8 +130,8 @@ def difference_line(r: pd.Series, *, alpha: float, item: str = "topic",
           else f"interval [{signed(r['ci_low'], digits)}, {signed(r['ci_high'], digits)}]")
     exact = "exact" if bool(r.get("p_exact", False)) else "Monte Carlo"
     return (f"- **{name}**: {signed(r['estimate'], digits)}, {ci}, "
-            f"permutation p = {number(r['p_value'], 3)} ({exact}), p_adj = "
-            f"{number(r['p_adj'], 3)}; {_verdict(r, alpha, digits)}."
+            f"permutation p = {_p(r['p_value'], alpha)} ({exact}), p_adj = "
+            f"{_p(r['p_adj'], alpha)}; {_verdict(r, alpha, digits)}."
             + _stability(r, item, stability) + _refits(r) + _influence(r, digits, units))
 
 

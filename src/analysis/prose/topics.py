@@ -37,7 +37,11 @@ def _neighbours(k: pd.DataFrame, chosen: int, col: str, sd: str, digits: int,
     for n in (chosen - 1, chosen + 1):
         if n in s.index:
             gap = s.at[chosen, col] - s.at[n, col]
-            within = abs(gap) <= max(s.at[chosen, sd], s.at[n, sd])
+            sds = [s.at[chosen, sd], s.at[n, sd]]
+            if all(pd.isna(v) for v in sds):
+                parts.append(f"{number(gap, digits)} against K = {n} (no sd over seeds)")
+                continue
+            within = abs(gap) <= np.nanmax(sds)
             parts.append(f"{number(gap, digits)} against K = {n} "
                          f"({'within' if within else 'beyond'} one sd over seeds)")
     return f"{name} at K = {chosen} minus its neighbours: " + listing(parts) if parts else ""
@@ -103,15 +107,17 @@ def k_reading(k: pd.DataFrame, chosen: int, *, digits: int = 3,
     neighbours relative to the sd over seeds, and whether it meets the rule of
     ``params.toml`` (:func:`k_rule`; ``rule`` for ``num_topics = "auto"``).
     """
-    sd = k.sort_values(["stability_sd", "k"], ascending=[False, True], kind="stable")
+    sd = k.dropna(subset=["stability_sd"]).sort_values(["stability_sd", "k"],
+                                                       ascending=[False, True], kind="stable")
     s = k.set_index("k")
     out = [f"Over K = {int(k['k'].min())}…{int(k['k'].max())} with "
            f"{int(k['n_seeds'].iloc[0])} seeds each: NPMI is highest at K = "
            f"{_best(k, 'npmi_mean')}, UMass at K = {_best(k, 'umass_mean')}, stability "
            f"at K = {_best(k, 'stability_mean')}.",
-           f"Between seed pairs, stability varies most at K = {int(sd.iloc[0]['k'])} "
-           f"(sd {number(sd.iloc[0]['stability_sd'], digits)}) and least at K = "
-           f"{int(sd.iloc[-1]['k'])} (sd {number(sd.iloc[-1]['stability_sd'], digits)}).",
+           (f"Between seed pairs, stability varies most at K = {int(sd.iloc[0]['k'])} "
+            f"(sd {number(sd.iloc[0]['stability_sd'], digits)}) and least at K = "
+            f"{int(sd.iloc[-1]['k'])} (sd {number(sd.iloc[-1]['stability_sd'], digits)})."
+            if len(sd) else "With one pair of seeds per K, stability has no sd over seeds."),
            f"Exclusivity {_trend(k, 'exclusivity_mean')}; held-out perplexity "
            f"{_trend(k, 'heldout_perplexity_mean')}.",
            f"The chosen K = {chosen} has NPMI {number(s.at[chosen, 'npmi_mean'], digits)} "
