@@ -361,3 +361,38 @@ def test_topic_names_are_short_and_keyed_by_column():
     assert set(names) == {f"topic_{t}" for t in labels["topic"]}
     r = labels.iloc[0]
     assert names[f"topic_{r['topic']}"] == f"T{r['topic']} {r['label']}"
+
+
+def _captions(text: str) -> str:
+    return " ".join(re.findall(r"\\caption\{(.*)\}", text))
+
+
+def test_latex_captions_read_alpha_and_the_tables_interval(tmp_path):
+    # Captions state the [compare] alpha and the interval the table was built with,
+    # never a typed "95%", "93%" or "q < 0.05".
+    import shutil
+
+    from analysis.latex_tables import write_tables
+
+    for name in ("corpus_coverage.csv", "topic_prevalence_by_tier.csv", "keyness_by_tier.csv"):
+        shutil.copy(RESULTS / name, tmp_path / name)
+    caps = _captions("".join(p.read_text(encoding="utf-8")
+                             for p in write_tables(tmp_path, {}, alpha=0.1)))
+    assert "q < 0.1)" in caps and "0.05" not in caps and "93" not in caps
+    prev = _read("topic_prevalence_by_tier.csv")
+    method = str(prev.loc[prev["status"] == "estimated", "interval"].iloc[0])
+    assert method.replace("%", "\\%") in caps and "refits" not in caps
+
+
+def test_variables_cite_the_new_quantities():
+    from analysis.variables import collect
+
+    names = {v.name: v for v in collect(RESULTS)}
+    assert names["compare_alpha"].value == f"{float(names['compare_alpha'].value):g}"
+    assert {"compare_interval_level", "compare_power", "compare_topic_family"} <= set(names)
+    for field in ("p_adj", "m_d_e", "status", "significant_adj"):
+        assert any(n.startswith("compare_topic_") and n.endswith(field) for n in names), field
+    # Removed quantities are not cited any more.
+    assert not [n for n in names if n.startswith("compare_") and n.endswith(("_q", "_seeds"))]
+    padj = next(v for n, v in names.items() if n.endswith("_p_adj"))
+    assert "max-T" in padj.note
