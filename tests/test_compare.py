@@ -649,7 +649,8 @@ def test_written_differences_agree_with_their_intervals(written):
         assert not REMOVED & set(g.columns), path.name
         est = g[g["status"] == "estimated"]
         assert ((est["ci_low"] >= 0) & (est["ci_high"] <= 1)).all(), path.name
-        assert (est["ci_low"] <= est["estimate"]).all() and (est["estimate"] <= est["ci_high"]).all()
+        assert (est["ci_low"] <= est["estimate"]).all(), path.name
+        assert (est["estimate"] <= est["ci_high"]).all(), path.name
 
 
 def test_title_themes_rest_on_every_unique_title(written, corpus):

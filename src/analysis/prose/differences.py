@@ -261,9 +261,12 @@ def title_difference_summary(td: pd.DataFrame, *, alpha: float, digits: int = 2)
     null = tested[~tested["significant"].astype(bool)]
     out = [head]
     if len(sig):
+        def theme(r) -> str:
+            label = r["theme_label"]
+            return label if isinstance(label, str) and label else str(r["theme"])
+
         out.append(f"{len(sig)} of {len(tested)} themes differ at {alpha:g}: " + listing(
-            f"{r['theme_label'] if isinstance(r['theme_label'], str) and r['theme_label'] else r['theme']} "
-            f"{signed(r['estimate'], digits)} [{signed(r['ci_low'], digits)}, "
+            f"{theme(r)} {signed(r['estimate'], digits)} [{signed(r['ci_low'], digits)}, "
             f"{signed(r['ci_high'], digits)}], p = {number(r['p_value'], 3)}, p_adj = "
             f"{number(r['p_adj'], 3)}" for _, r in sig.iterrows()) + ".")
     if len(null):

@@ -91,8 +91,8 @@ def k_rule(k: pd.DataFrame, chosen: int, *, rule: str | None = None,
     both = sorted(meets[0] & meets[1])
     verdict = ("meets it" if chosen in both else
                "does not meet it: the choice needs a reason beyond the diagnostics")
-    return (f"The rule in `params.toml` (a K whose mean NPMI and mean stability both lie "
-            f"within one sd over seeds of the best K): " + "; ".join(parts)
+    return ("The rule in `params.toml` (a K whose mean NPMI and mean stability both lie "
+            "within one sd over seeds of the best K): " + "; ".join(parts)
             + f". Both conditions hold for {_k_list(both)}; the chosen K = {chosen} "
             f"{verdict}.")
 
