@@ -41,6 +41,7 @@ from analysis.context import RunContext
 from analysis.gazetteer import load_gazetteer
 from analysis.topics import ldavis_page
 from analysis.topics import stage as topics_stage
+from analysis.topics.choose import AUTO_K_RULE
 
 pd.set_option("display.max_colwidth", None)
 pd.set_option("display.width", 200)
@@ -102,16 +103,18 @@ figs["topics_k_diagnostics"]
 # **Reading the diagnostics** (generated from the table):
 
 # %%
-display(Markdown(prose.k_reading(k, model.num_topics)))
+rule = AUTO_K_RULE if p.num_topics == "auto" else None
+display(Markdown(prose.k_reading(k, model.num_topics, rule=rule)))
 k.loc[k["k"] == model.num_topics, cols].round(3)
 
 # %% [markdown]
 # Exclusivity grows as topics get narrower, so it cannot pick K on its own. gensim's
 # held-out perplexity bound is known to grow with added topics on short documents (a
 # behaviour of gensim's bound discussed in its issue tracker), so it is shown but not used.
-# c_v is shown only for comparison: its authors no longer recommend it. The reasoning for
-# the chosen K is recorded in `params.toml`; where its neighbours are within one standard
-# deviation over seeds, the choice is a defensible reading choice, not a statistical result.
+# c_v is shown only for comparison: its authors no longer recommend it. `params.toml`
+# states the rule for K (no numbers); which K meet it, and whether the chosen K does, is the
+# last sentence of the reading above, generated from the table. Where several K meet it,
+# the choice among them is a reading choice, not a statistical result.
 # %% [markdown]
 # ## 3 · Did the fit reach its optimum?
 # A variational LDA fit stops in a local optimum that depends on its seed. The reported
@@ -169,6 +172,8 @@ res.exemplars[["topic", "label", "rank", "article_id", "title", "proportion", "t
 # about zero means no closer than an unrelated topic). A topic whose mean is below
 # `min_stability` is *unstable* (`stable`, `stability_note`): it does not come back under
 # other seeds, and it is not compared across groups.
+# The comparisons (notebook 04) report each refit's estimate as reproducibility beside
+# the reported model's interval; refits never widen an interval.
 
 # %%
 display(Markdown(prose.stability_summary(res.stability, names)))

@@ -59,6 +59,9 @@ articles, labels, boot = x.articles, x.labels, x.boot
 c = x.contrast
 units = prose.contrast_units(c)
 tnames = prose.topic_names(x.topics.labels)
+# What the stage compares: the reported model's article shares, the refits' shares
+# (reproducibility only) and the per-topic stability flags, as compare.stage.write reads them.
+shares, refits, stab = compare_stage.topic_inputs(x.topics, ctx.params.topics.random_state)
 places = prose.place_names(load_gazetteer(ctx.input(ctx.params.units.gazetteer)))
 kw_opts = dict(alpha=cp.alpha, correction=cp.correction, inference=from_options(**boot),
                clusters=boot["clusters"])
@@ -79,26 +82,27 @@ for by in ["section", "unit_type", "tier"]:
     display(cov)
 
 # %% [markdown]
-# ## 2. Topic prevalence per group (text-level), over articles and model refits
-# Article prevalence is the token-weighted mean of its paragraphs' topic proportions; the
-# group estimate is the mean over its text units (articles, or articles of one `cluster_by`
-# value merged) and over the refits of the topic model (`refit_seeds`, topics aligned to the
-# reported ones). The interval (level `ci`) is a bootstrap-t over units within each refit,
-# pooled over refits. Groups with fewer than `min_articles_ci` units get a point estimate
-# and no interval, and their `status` says so.
+# ## 2. Topic prevalence per group (text-level), over units
+# An article's share of a topic is the reported model's (the labelled model whose words
+# notebook 02 shows); the group estimate is the mean over its text units (articles, or
+# articles of one `cluster_by` value merged). The interval, at level 1 − `alpha`, is a
+# bootstrap-t over units built on the logit scale, so it stays inside [0, 1]; resamples
+# with no spread are counted (`n_degenerate`), never clipped. Groups with fewer than
+# `min_articles_ci` units get a point estimate and no interval, and their `status` says so.
+# Refits of the model with other seeds are not mixed into any interval (section 3 reports
+# them as reproducibility).
 
 # %%
 display(Markdown(prose.grouping_definition(compare.coverage(articles, "tier", x.body_tokens),
                                            "tier")))
-prev_tier = compare.topic_prevalence(x.topics.para_refits, articles, "tier",
-                                     tokens=x.body_tokens, **boot)
+prev_tier = compare.topic_prevalence(shares, articles, "tier", tokens=x.body_tokens, **boot)
 display(Markdown(prose.prevalence_status(prev_tier, "tier")))
 fig = plots.draw_topic_prevalence(prev_tier, "tier", evidence=x.evidence("text"),
                                   topic_labels=labels)
 
 # %%
 prev_tier.assign(topic=prev_tier["topic"].map(labels).fillna(prev_tier["topic"]))[
-    ["tier", "topic", "estimate", "ci_low", "ci_high", "n_units", "n_seeds", "status",
+    ["tier", "topic", "estimate", "ci_low", "ci_high", "n_units", "n_degenerate", "status",
      "evidence"]]
 
 # %% [markdown]
@@ -108,8 +112,8 @@ prev_tier.assign(topic=prev_tier["topic"].map(labels).fillna(prev_tier["topic"])
 # %%
 display(Markdown(prose.grouping_definition(compare.coverage(articles, "section", x.body_tokens),
                                            "section")))
-prev_section = compare.topic_prevalence(x.topics.para_refits, articles, "section",
-                                        tokens=x.body_tokens, **boot)
+prev_section = compare.topic_prevalence(shares, articles, "section", tokens=x.body_tokens,
+                                        **boot)
 display(Markdown(prose.prevalence_status(prev_section, "section")))
 prev_section.drop_duplicates("section")[["section", "n_articles", "n_text", "n_units",
                                          "status", "evidence"]]
@@ -132,7 +136,7 @@ prev_section.drop_duplicates("section")[["section", "n_articles", "n_text", "n_u
 display(Markdown(prose.grouping_definition(compare.coverage(articles, "section"), "section",
                                            level="title")))
 themes = list(x.themes)
-tthemes = compare.title_themes(articles, x.title_tokens, "section", themes, ci=cp.ci,
+tthemes = compare.title_themes(articles, x.title_tokens, "section", themes, ci=1 - cp.alpha,
                                min_titles=cp.title_min_titles)
 fig = title_plots.draw_title_themes(tthemes, "section", evidence=x.evidence("title"),
                                     min_titles=cp.title_min_titles)
@@ -146,13 +150,14 @@ tthemes[["section", "theme", "theme_label", "k_titles", "n_titles", "share", "ci
 # share, the exact unconditional test (Barnard's kind) and the interval that inverts it (so
 # `significant` and `ci_excludes_zero` agree), Holm's adjustment across the themes
 # (`p_adj`), and `mde`, the smallest difference these numbers of titles detect with
-# `title_mde_power` at `alpha`: a theme that does not pass says only that differences
-# smaller than its `mde` cannot be ruled out.
+# `power` at `alpha`: a theme that does not pass says only that differences smaller than
+# its `mde` cannot be ruled out (generated below).
 
 # %%
 tdiff = compare.title_theme_difference(c.articles, x.title_tokens, c.by, c.a, c.b, themes,
                                        alpha=cp.alpha, min_titles=cp.title_min_titles,
-                                       power=cp.title_mde_power)
+                                       power=cp.power)
+display(Markdown(prose.title_difference_summary(tdiff, alpha=cp.alpha)))
 tdiff[["theme", "theme_label", "k_a", "n_a", "k_b", "n_b", "estimate", "ci_low", "ci_high",
        "p_value", "p_adj", "significant", "ci_excludes_zero", "mde", "status"]]
 =======
@@ -164,25 +169,34 @@ tdiff[["theme", "theme_label", "k_a", "n_a", "k_b", "n_b", "estimate", "ci_low",
 # %% [markdown]
 # ## 3. Difference between the two groups of the comparison
 # In the style of stm's `plot.estimateEffect(method = "difference")`: one point and one
-# interval per topic, a zero line. The estimate is pooled over the model refits; the
-# interval covers units and refits; the permutation p shuffles group labels over units
-# (exact when the splits are few); q is Benjamini–Hochberg across the topics; the share of
-# refits that agree in sign and the leave-one-unit-out range say how much rests on one
-# model fit or one article.
+# interval per topic, a zero line. One estimand per claim: the difference in mean topic
+# share between the units of the two groups, for the reported model. The permutation test
+# shuffles group labels over units (Welch statistic; exact when the splits are few), and the
+# interval is the set of shifts that same test does not reject at `alpha`, so a topic is
+# significant exactly when its interval excludes zero. `p_adj` is the Westfall–Young max-T
+# adjustment over the family its `p_adj_family` names (valid under the dependence of shares
+# that sum to one). `mde` is the smallest difference the test detects with `power` at these
+# n: a topic that does not differ says only that differences smaller than its `mde` cannot
+# be ruled out. A topic that the refits do not find again (unstable, notebook 02) is not
+# compared and its row says why; for the others, each refit's estimate, their sign agreement
+# and the share of refits whose own test rejects say how much rests on one model fit, and
+# the leave-one-unit-out range how much rests on one article.
 
 # %%
 display(Markdown(prose.contrast_definition(c, x.contrast_note)))
-diff = compare.prevalence_difference(x.topics.para_refits, c.articles, c.by, c.a, c.b,
-                                     **boot)
+diff = compare.prevalence_difference(shares, c.articles, c.by, c.a, c.b, refits=refits,
+                                     stability=stab, **boot)
 display(Markdown(prose.difference_paragraph(diff, alpha=cp.alpha, labels=tnames,
-                                            units=units)))
+                                            units=units, stability=x.topics.stability)))
 fig = plots.draw_difference(diff, evidence=x.evidence("text"), topic_labels=labels)
 
 # %%
 display(diff.assign(topic=diff["topic"].map(labels).fillna(diff["topic"]))
-        [["topic", "estimate", "ci_low", "ci_high", "p_value", "q_value", "significant",
-          "sign_agreement", "loo_min", "loo_max", "loo_most_influential",
-          "loo_conclusion_flips", "n_a", "n_b", "n_seeds"]])
+        .reindex(columns=["topic", "status", "estimate", "ci_low", "ci_high", "p_value",
+                          "p_adj", "significant", "significant_adj", "mde", "n_refits",
+                          "sign_agreement", "refit_reject_share", "loo_min", "loo_max",
+                          "loo_most_influential", "loo_conclusion_flips", "n_a", "n_b",
+                          "evidence"]))
 compare.key_differences(diff, labels=labels)
 
 # %% [markdown]
@@ -232,8 +246,8 @@ td = compare.keyness_article_check(x.body_tokens, c.articles, c.by, c.a, c.b,
                                    correction=cp.correction, **boot)
 display(Markdown(prose.article_check_summary(td, alpha=cp.alpha, units=units)))
 td.sort_values("estimate")[["term", "keyness_group", "g2", "docs", "n_docs", "estimate",
-                            "ci_low", "ci_high", "p_value", "q_value", "significant",
-                            "n_a", "n_b"]]
+                            "ci_low", "ci_high", "p_value", "p_adj", "significant",
+                            "significant_adj", "mde", "status", "n_a", "n_b"]]
 
 # %% [markdown]
 # ### Title-level keyness by section
@@ -306,7 +320,8 @@ names = dict(zip(x.actors["actor"], x.actors["name_en"]))
 display(Markdown(prose.difference_paragraph(ad, alpha=cp.alpha, item="actor", labels=names,
                                             digits=1, units=units, what="actor")))
 ad.sort_values("estimate")[["actor", "name_en", "estimate", "ci_low", "ci_high", "p_value",
-                            "q_value", "significant", "loo_most_influential", "n_a", "n_b"]]
+                            "p_adj", "significant", "significant_adj", "mde", "status",
+                            "loo_most_influential", "n_a", "n_b"]]
 
 # %%
 am_s = compare.actor_mentions(articles, "section", x.actors, tokens=x.body_tokens)

@@ -86,21 +86,26 @@ per_article[per_article["text_status"] != "title_only"][
      "per_10k_chars", "title_mentions"]]
 
 # %% [markdown]
-# Where mentions are concentrated in a few articles, a group comparison must resample
-# articles. Below, the rate per ten thousand characters is compared between the two groups
-# of the comparison with the same inference as the topic comparisons (units, permutation p,
-# leave one unit out).
+# Where mentions are concentrated in a few articles, a group comparison must rest on units,
+# not tokens. Below, the rate per ten thousand characters is compared between the two
+# groups of the comparison with the same inference as the topic comparisons, as
+# `make reproduce` writes it (`fengqiao_rate_difference_*.csv`): a permutation test over
+# units, the interval that inverts it (significant exactly when it excludes zero, a valid
+# method for zero-heavy rates), `p_adj` over its one-measure family, and `mde`, the
+# smallest difference the test detects with `power` at these n: if the rate does not
+# differ, differences smaller than its `mde` cannot be ruled out.
 
 # %%
 display(Markdown(prose.contrast_definition(c, x.contrast_note)))
 rate_diff = compare.prevalence_difference(per_article, c.articles, c.by, c.a, c.b,
                                           topic_cols=["per_10k_chars"], weight_col=None,
-                                          **boot)
+                                          scale="rate", family="measure (one)", **boot)
 display(Markdown(prose.difference_paragraph(
     rate_diff, alpha=cp.alpha, labels={"per_10k_chars": "mentions per 10,000 characters"},
     digits=2, units=units, what="measure")))
-rate_diff[["topic", "group_a", "group_b", "estimate", "ci_low", "ci_high", "p_value",
-           "significant", "loo_min", "loo_max", "loo_most_influential", "n_a", "n_b"]]
+rate_diff[["topic", "group_a", "group_b", "status", "estimate", "ci_low", "ci_high",
+           "p_value", "p_adj", "p_adj_family", "significant", "mde", "loo_min", "loo_max",
+           "loo_most_influential", "n_a", "n_b", "evidence"]]
 
 # %% [markdown]
 # ## 3. In which words

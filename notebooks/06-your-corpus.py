@@ -39,9 +39,9 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import display
+from IPython.display import Markdown, display
 
-from analysis import io, reproduce
+from analysis import io, prose, reproduce
 from analysis.config import load_params
 from analysis.context import RunContext
 from analysis.corpus import CorpusWarning
@@ -119,7 +119,9 @@ print("[meta]" + draft.read_text(encoding="utf-8").split("[meta]")[1].split("[[t
 
 # %%
 choice = io.read_csv(io.output_path(results, "topics_k_choice"))
-print("chosen K:", int(choice.loc[choice["chosen"], "k"].iloc[0]))
+chosen = int(choice.loc[choice["chosen"], "k"].iloc[0])
+sweep = io.read_csv(io.output_path(results, "topics_k_selection"))
+display(Markdown(prose.k_reading(sweep, chosen, rule=choice["rule"].iloc[0])))
 choice.drop(columns="rule")
 
 # %%
@@ -128,9 +130,11 @@ terms.groupby("label")["term"].apply(lambda t: " ".join(t.head(8)))
 
 # %% [markdown]
 # ### The comparison
-# Topic prevalence by `jurisdiction` (text-level: token-weighted mean over each article's
-# paragraphs, cluster-bootstrap interval over articles; groups without bodies get no
-# estimate), then the difference between the two best-covered groups.
+# Topic prevalence by `jurisdiction` (text-level: the reported model's article shares, mean
+# over units with a bootstrap-t interval on the logit scale; groups without bodies get no
+# estimate), then the difference between the two groups of `[contrast]`: a permutation
+# test over units whose inversion is the interval (significant exactly when it excludes
+# zero), `p_adj` over the topics, and `mde`, below which a difference cannot be ruled out.
 
 # %%
 prev = pd.read_csv(results / "topic_prevalence_by_jurisdiction.csv")
@@ -143,8 +147,9 @@ prev.groupby("jurisdiction")[["n_articles", "n_text", "status"]].first()
 diff_file = sorted(results.glob("topic_prevalence_difference_*.csv"))[0]
 print(diff_file.name)
 diff = pd.read_csv(diff_file)
-diff[["topic", "group_a", "group_b", "n_a", "n_b", "estimate", "ci_low", "ci_high",
-      "ci_excludes_zero"]].round(3)
+display(Markdown(prose.difference_paragraph(diff, alpha=params.compare.alpha)))
+diff[["topic", "group_a", "group_b", "n_a", "n_b", "status", "estimate", "ci_low", "ci_high",
+      "p_value", "p_adj", "significant", "mde"]].round(3)
 
 # %% [markdown]
 # Key words per group (G² against the other groups, log ratio as effect size), from the

@@ -25,7 +25,16 @@ from analysis.topics import TABLES
 DATA = Path(__file__).parent / "data"
 TRUE_DIFF = {"topic_0": 0.2, "topic_1": -0.2, "topic_2": 0.0}   # A − B, by construction
 TRUE_MEAN_A = {"topic_0": 0.5, "topic_1": 0.3, "topic_2": 0.2}
-BOOT = dict(n_boot=2000, ci=0.95, min_articles=3, random_state=11)
+# The inference keywords of [compare] (compare.stage.inference_options), kept small.
+BOOT = dict(n_boot=2000, min_articles=3, random_state=11, n_perm=999, max_exact=100000,
+            alpha=0.05, power=0.8, power_sims=40, power_perm=99)
+#: Columns the rewritten inference dropped (issue 25): none may come back.
+REMOVED = {"q_value", "ci_excludes_zero", "n_seeds", "estimate_sd_seeds", "articles_a",
+           "articles_b", "evidence_a", "evidence_b", "interval_coverage"}
+
+
+def _excludes_zero(d: pd.DataFrame) -> pd.Series:
+    return (d["ci_low"] > 0) | (d["ci_high"] < 0)
 
 
 @pytest.fixture(scope="module")
@@ -84,9 +93,51 @@ def test_difference_ci_covers_known_difference(fx):
     d = C.prevalence_difference(prev, arts, "group", "A", "B", **BOOT).set_index("topic")
     for t, true in TRUE_DIFF.items():
         assert d.loc[t, "ci_low"] <= true <= d.loc[t, "ci_high"], t
-    # The ±0.2 differences are large against 30 articles a side: CIs exclude 0.
-    assert d.loc["topic_0", "ci_excludes_zero"] and d.loc["topic_1", "ci_excludes_zero"]
-    assert not d.loc["topic_2", "ci_excludes_zero"]
+    # The ±0.2 differences are large against 30 articles a side: significant, and after
+    # the max-T adjustment too; the null topic is not, and says what it cannot rule out.
+    assert d.loc["topic_0", "significant"] and d.loc["topic_1", "significant"]
+    assert d.loc["topic_0", "significant_adj"] and d.loc["topic_1", "significant_adj"]
+    assert not d.loc["topic_2", "significant"]
+    assert 0 < d.loc["topic_2", "mde"] < 1
+    # One estimand: significant <=> the interval (the inverted test) excludes 0 <=> p <= alpha.
+    assert (d["significant"] == _excludes_zero(d)).all()
+    assert (d["significant"] == (d["p_value"] <= BOOT["alpha"])).all()
+    # The family-wise p is never below the raw p; it names its family.
+    assert (d["p_adj"] >= d["p_value"] - 1e-12).all()
+    assert d["p_adj_family"].iloc[0] == "max-T over 3 topics of this contrast"
+    assert (d["status"] == "estimated").all() and not REMOVED & set(d.columns)
+    assert (d["n_a"] == 30).all() and (d["n_b"] == 30).all()
+    assert len(d["units_used_a"].iloc[0].split()) == 30
+    assert d["evidence"].iloc[0] == "text-level: 30 vs 30 units with body text"
+    # A difference of shares lies in [-1, 1].
+    assert ((d["ci_low"] >= -1) & (d["ci_high"] <= 1)).all()
+
+
+def test_unstable_topic_is_not_compared_and_leaves_the_family(fx):
+    arts, prev = fx
+    stab = pd.DataFrame({"topic": [0, 1, 2], "stable": [True, False, True],
+                         "stability_note": ["", "unstable over refits", ""]})
+    d = C.prevalence_difference(prev, arts, "group", "A", "B", stability=stab,
+                                **BOOT).set_index("topic")
+    assert d.loc["topic_1", "status"] == "not compared: unstable over refits"
+    assert np.isnan(d.loc["topic_1", "estimate"]) and not d.loc["topic_1", "significant"]
+    assert d.loc["topic_0", "status"] == "estimated"
+    assert d["p_adj_family"].iloc[0] == "max-T over 2 topics of this contrast"
+
+
+def test_refits_are_reproducibility_not_part_of_the_interval(fx):
+    arts, prev = fx
+    rng = np.random.default_rng(5)
+    noisy = prev.assign(seed=2, **{c: prev[c] + rng.normal(0, 0.01, len(prev))
+                                   for c in TRUE_DIFF})
+    refits = pd.concat([prev.assign(seed=1), noisy], ignore_index=True)
+    alone = C.prevalence_difference(prev, arts, "group", "A", "B", **BOOT)
+    with_r = C.prevalence_difference(prev, arts, "group", "A", "B", refits=refits, **BOOT)
+    pd.testing.assert_frame_equal(alone[["estimate", "ci_low", "ci_high", "p_value"]],
+                                  with_r[["estimate", "ci_low", "ci_high", "p_value"]])
+    r = with_r.set_index("topic")
+    assert (r["n_refits"] == 2).all()
+    assert r.loc["topic_0", "sign_agreement"] == 1 and r.loc["topic_0", "refit_reject_share"] == 1
 
 
 def test_group_ci_covers_known_mean(fx):
@@ -96,6 +147,11 @@ def test_group_ci_covers_known_mean(fx):
     for t, true in TRUE_MEAN_A.items():
         assert a.loc[t, "ci_low"] <= true <= a.loc[t, "ci_high"], t
     assert (a["n_units"] == 30).all() and (a["n_text"] == 30).all()
+    # A group mean of a share has its interval inside [0, 1]; no removed column is back.
+    est = p[p["status"] == "estimated"]
+    assert ((est["ci_low"] >= 0) & (est["ci_high"] <= 1)).all()
+    assert (est["interval"] == "bootstrap-t on the link scale, 95%").all()
+    assert not REMOVED & set(p.columns) and "n_degenerate" in p.columns
 
 
 def test_ci_is_wider_with_fewer_articles(fx):
@@ -127,10 +183,13 @@ def test_difference_ci_coverage_over_simulations():
     hits, reps = 0, 120
     for r in range(reps):
         arts, prev = simulate(rng, n_per_group=20)
-        d = C.prevalence_difference(prev, arts, "group", "A", "B", n_boot=400, n_perm=99,
-                                    random_state=r, influence=False).set_index("topic")
+        d = C.prevalence_difference(prev, arts, "group", "A", "B",
+                                    **{**BOOT, "n_perm": 199, "power_sims": 2,
+                                       "power_perm": 19, "random_state": r},
+                                    influence=False).set_index("topic")
         hits += d.loc["topic_0", "ci_low"] <= 0.2 <= d.loc["topic_0", "ci_high"]
-    # Nominal 95% (bootstrap-t, 20 articles a side). 120 replications: binomial SD ≈ 0.02.
+    # Nominal 95% (the inverted permutation test, 20 units a side). 120 replications:
+    # binomial SD ≈ 0.02.
     assert 0.85 <= hits / reps <= 0.995
 
 
@@ -399,17 +458,32 @@ def test_term_and_actor_differences_are_article_level(fx):
                        n_chars=[100 if s == "full" else 0 for s in arts["text_status"]])
     actors = C.term_table("法院", "court")
     d = C.actor_difference(arts, "group", "A", "B", actors, **BOOT).iloc[0]
-    # A: 3 mentions per 100 chars = 300 per 10k; B: 100 per 10k; every article alike,
-    # so the difference is exactly 200 and every bootstrap draw agrees.
-    assert d["estimate"] == pytest.approx(200) and d["ci_low"] == pytest.approx(200)
+    # A: 3 mentions per 100 chars = 300 per 10k; B: 100 per 10k; every article alike:
+    # no variation within either group, so the rates are described, not tested.
+    assert d["status"] == "not compared: no variation within either group (values 300 and 100)"
+    assert np.isnan(d["estimate"]) and not d["significant"]
     with pytest.raises(NoTextError):
         C.actor_difference(arts, "group", "A", "C", actors, **BOOT)
-    toks = {i: (["甲"] * 2 + ["乙"] * 8 if g == "A" else ["乙"] * 10)
-            for i, g in zip(arts["article_id"], arts["group"])}
+    # Per-article counts that vary: A alternates 2 and 4 mentions (mean 300 per 10k),
+    # B 0 and 2 (mean 100): the difference of the article means is 200.
+    counts = {}
+    for g in ("A", "B"):
+        ids = arts.loc[(arts["group"] == g) & (arts["text_status"] == "full"), "article_id"]
+        counts.update({i: (2 if g == "A" else 0) + 2 * (j % 2) for j, i in enumerate(ids)})
+    varied = arts.assign(text=[("法院" * counts[i]) + "。" * (100 - 2 * counts[i])
+                               if s == "full" else "" for i, s in zip(arts["article_id"],
+                                                                      arts["text_status"])])
+    d = C.actor_difference(varied, "group", "A", "B", actors, **BOOT).iloc[0]
+    assert d["estimate"] == pytest.approx(200) and d["significant"]
+    assert 0 <= d["ci_low"] <= 200 <= d["ci_high"] and d["status"] == "estimated"
+    toks = {i: (["甲"] * (1 + 2 * (i % 2)) + ["乙"] * (9 - 2 * (i % 2)) if g == "A"
+                else ["乙"] * 10) for i, g in zip(arts["article_id"], arts["group"])}
     t = C.term_difference(toks, arts, "group", "A", "B", ["甲", "乙"], **BOOT).set_index("term")
-    # 甲: 2 of 10 tokens = 200 per 1000 in A, 0 in B.
-    assert t.loc["甲", "estimate"] == pytest.approx(200)
-    assert t.loc["乙", "estimate"] == pytest.approx(-200)
+    # 甲: 1 or 3 of 10 tokens in A (per 1000: the mean of 100 and 300), never in B.
+    a_ids = arts.loc[(arts["group"] == "A") & (arts["text_status"] == "full"), "article_id"]
+    expect = np.mean([100 + 200 * (i % 2) for i in a_ids])
+    assert t.loc["甲", "estimate"] == pytest.approx(expect)
+    assert t.loc["乙", "estimate"] == pytest.approx(-expect)
 
 
 def test_keyness_reports_dispersion_over_documents():
@@ -448,6 +522,11 @@ def test_key_differences_are_keyed_by_item_not_rank(fx):
     assert kd["compareTopicMediationSignificant"] == "yes"      # 0.2 vs 30 articles a side
     assert kd["compareTopicTopicTwoSignificant"] == "no"        # no difference by design
     assert kd["compareTopicTopicTwoEst"] == f"{d.loc[2, 'estimate']:.3f}"
+    assert kd["compareTopicTopicTwoPAdj"] == f"{d.loc[2, 'p_adj']:.3f}"
+    assert kd["compareTopicTopicTwoMDE"] == f"{d.loc[2, 'mde']:.3f}"
+    assert kd["compareTopicTopicTwoStatus"] == "estimated"
+    assert kd["compareTopicFamily"] == d.loc[0, "p_adj_family"]
+    assert not [k for k in kd if k.endswith(("Q", "Seeds"))]
 
 
 def _fake_topic_results(ctx, corpus) -> None:
@@ -492,7 +571,7 @@ def written(params, corpus, tmp_path_factory):
     """The stage written twice, into two roots, with the same fake topic results."""
     out = []
     for name in ("r1", "r2"):
-        ctx = _small_ctx(params, tmp_path_factory.mktemp(name), n_boot=200,
+        ctx = _small_ctx(params, tmp_path_factory.mktemp(name), n_boot=200, power_sims=20,
                          groups=("section", "tier"), figure_groups=("tier",))
         _fake_topic_results(ctx, corpus)
         out.append((ctx, stage.write(ctx)))
@@ -520,7 +599,12 @@ def test_write_names_files_by_content_and_is_deterministic(written):
     kd = C.read_key_differences(ctx.paths.results)
     # City: 9 text articles, 4 and 5 from one place (滁州市) -> 8 units.
     assert kd["compareTopicGroupA"] == "county" and kd["compareTopicUnitsB"] == "8"
-    assert kd["compareTopicSeeds"] == "2"
+    assert "compareTopicSeeds" not in kd
+    # The settings the numbers were computed with, citable beside them.
+    p = ctx.params.compare
+    assert kd["compareAlpha"] == f"{p.alpha:g}"
+    assert kd["compareIntervalLevel"] == f"{1 - p.alpha:.0%}"
+    assert kd["comparePower"] == f"{p.power:.0%}"
     assert kd["compareTopicBetaLabel"] == "1: 乙 – b"
     assert all(k.isalpha() for k in kd)
     assert len(out1) == len(out2)
@@ -529,6 +613,40 @@ def test_write_names_files_by_content_and_is_deterministic(written):
     sec = pd.read_csv(ctx.paths.results / "topic_prevalence_by_section.csv")
     plo = sec[sec["section"] == "political_legal_organs"]
     assert plo["estimate"].isna().all() and (plo["status"] == NO_TEXT_STATUS).all()
+
+
+def test_written_differences_agree_with_their_intervals(written):
+    # On the real contrast (county vs city, units by place): in every difference table,
+    # significant <=> the interval excludes 0 <=> p <= alpha; p_adj >= p; the units used
+    # are listed; no removed column is written.
+    ctx, _ = written[0]
+    alpha = ctx.params.compare.alpha
+    tables = [f"{role}_county_vs_city.csv" for role in
+              ("topic_prevalence_difference", "actor_mentions_difference",
+               "fengqiao_rate_difference", "keyness_article_check")]
+    for name in tables:
+        d = pd.read_csv(ctx.paths.results / name, keep_default_na=False, na_values=[""])
+        assert not REMOVED & set(d.columns), name
+        sig = d["significant"].astype(str) == "True"
+        tested = d["estimate"].notna()
+        assert (sig[tested] == _excludes_zero(d[tested])).all(), name
+        assert (sig[tested] == (d.loc[tested, "p_value"] <= alpha)).all(), name
+        assert not sig[~tested].any(), name
+        assert (d.loc[tested, "p_adj"] >= d.loc[tested, "p_value"] - 1e-12).all(), name
+        assert d["p_adj_family"].str.startswith("max-T over").all(), name
+        assert (d["units_used_a"].astype(str).str.split().str.len() == d["n_a"]).all(), name
+        assert (d.loc[tested, "mde"].dropna() > 0).all(), name
+        assert d["status"].str.match(r"estimated|not compared: |no test: ").all(), name
+    topics = pd.read_csv(ctx.paths.results / tables[0])
+    assert ((topics["ci_low"] >= -1) & (topics["ci_high"] <= 1)).all()
+    # Group means of shares: never outside [0, 1], the estimate inside its interval.
+    for path in ctx.paths.results.glob("topic_prevalence_by_*.csv"):
+        g = pd.read_csv(path)
+        assert not REMOVED & set(g.columns), path.name
+        est = g[g["status"] == "estimated"]
+        assert ((est["ci_low"] >= 0) & (est["ci_high"] <= 1)).all(), path.name
+        assert (est["ci_low"] <= est["estimate"]).all(), path.name
+        assert (est["estimate"] <= est["ci_high"]).all(), path.name
 
 
 def test_title_themes_rest_on_every_unique_title(written, corpus):

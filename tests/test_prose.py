@@ -59,6 +59,10 @@ def _check_difference_bullets(text: str, diff: pd.DataFrame, digits: int) -> Non
     assert len(bullets) == len(diff)
     tol = 0.51 * 10 ** -digits
     for line, (_, r) in zip(bullets, diff.iterrows()):
+        if pd.isna(r["estimate"]):
+            # Not compared (unstable topic, no variation): the row's status, no numbers.
+            assert str(r["status"]) in line and "p = " not in line, line
+            continue
         est = float(re.search(rf"\*\*: ({NUM}),", line).group(1))
         assert abs(est - r["estimate"]) <= tol, line
         if pd.isna(r["ci_low"]):
@@ -66,14 +70,25 @@ def _check_difference_bullets(text: str, diff: pd.DataFrame, digits: int) -> Non
         else:
             lo, hi = map(float, re.search(rf"interval \[({NUM}), ({NUM})\]", line).groups())
             assert abs(lo - r["ci_low"]) <= tol and abs(hi - r["ci_high"]) <= tol
-        p = float(re.search(rf"p = ({NUM})", line).group(1))
-        q = float(re.search(rf"q = ({NUM})", line).group(1))
-        assert abs(p - r["p_value"]) <= 5.1e-4 and abs(q - r["q_value"]) <= 5.1e-4
-        assert ("significant" in line) == bool(r["significant"]), line
-        if r["n_seeds"] > 1:
-            agree = float(re.search(rf"({NUM}) of the {r['n_seeds']} model refits", line)
-                          .group(1))
-            assert abs(agree - r["sign_agreement"]) <= 0.0051
+        p = float(re.search(rf"permutation p = ({NUM})", line).group(1))
+        p_adj = float(re.search(rf"p_adj = ({NUM})", line).group(1))
+        assert abs(p - r["p_value"]) <= 5.1e-4 and abs(p_adj - r["p_adj"]) <= 5.1e-4
+        assert ("**significant**" in line) == bool(r["significant"]), line
+        if r["status"] != "estimated":
+            assert str(r["status"]) in line, line
+        elif r["significant"]:
+            assert ("holds after adjusting" in line) == bool(r["significant_adj"]), line
+        elif pd.notna(r["mde"]):
+            # A null is stated with its minimum detectable difference.
+            mde = float(re.search(rf"differences smaller than ({NUM}) in absolute value "
+                                  "cannot be ruled out", line).group(1))
+            assert abs(mde - r["mde"]) <= tol, line
+        if "n_refits" in diff.columns and pd.notna(r["n_refits"]) and r["n_refits"] >= 1:
+            n = int(r["n_refits"])
+            agree = int(re.search(rf"(\d+) of {n} agree in sign", line).group(1))
+            reject = int(re.search(rf"rejects in (\d+) of {n}", line).group(1))
+            assert agree == round(r["sign_agreement"] * n), line
+            assert reject == round(r["refit_reject_share"] * n), line
         if "loo_min" in diff.columns and pd.notna(r["loo_min"]):
             lo, hi = map(float, re.search(rf"unit out: ({NUM}) to ({NUM})", line).groups())
             assert abs(lo - r["loo_min"]) <= tol and abs(hi - r["loo_max"]) <= tol
@@ -86,14 +101,67 @@ def test_topic_difference_paragraph_states_the_table(topic_diff, params, contras
     text = prose.difference_paragraph(topic_diff, alpha=params.compare.alpha, units=units)
     _check_difference_bullets(text, topic_diff, 3)
     lead = text.split("\n\n")[0]
-    assert "significant" not in lead
-    assert ("Significant:" in lead) == bool(topic_diff["significant"].any())
+    tested = topic_diff[topic_diff["status"] == "estimated"]
+    assert ("Significant:" in lead) == bool(tested["significant"].any())
     assert f"({topic_diff['n_a'].iloc[0]} vs {topic_diff['n_b'].iloc[0]} units" in lead
+    assert str(topic_diff["p_adj_family"].iloc[0]) in lead
+    if len(tested) and not tested["significant"].any():
+        lo, hi = tested["mde"].min(), tested["mde"].max()
+        span = f"{lo:.3f}" if f"{lo:.3f}" == f"{hi:.3f}" else f"{lo:.3f}–{hi:.3f}"
+        assert f"differences smaller than {span}" in lead and "cannot be ruled out" in lead
     # The paragraph follows the table: a row marked significant is called so.
-    flipped = topic_diff.assign(significant=topic_diff.index == 0)
+    first = tested.index[0]
+    flipped = topic_diff.assign(significant=topic_diff.index == first,
+                                significant_adj=False)
     text = prose.difference_paragraph(flipped, alpha=params.compare.alpha)
-    assert "**significant**" in _bullets(text)[0]
-    assert f"Significant: T{flipped['topic'].iloc[0][6:]} (1 of {len(flipped)})" in text
+    assert "**significant**" in _bullets(text)[list(topic_diff.index).index(first)]
+    name = f"T{flipped.loc[first, 'topic'][6:]}"
+    assert (f"Significant: {name} (1 of {len(tested)}; 0 after the family-wise adjustment)"
+            in text)
+
+
+def test_topic_difference_lines_state_stability():
+    st = _table("topic_stability")
+    diff = _read(next(p.name for p in RESULTS.glob("topic_prevalence_difference_*.csv")))
+    text = prose.difference_paragraph(diff, alpha=0.05, stability=st)
+    for line, (_, r) in zip(_bullets(text), diff.iterrows()):
+        row = st[st["topic"].astype(int) == int(r["topic"][6:])].iloc[0]
+        assert f"mean matched similarity {row['stability_mean']:.2f}" in line, line
+        if "stable" in st.columns:
+            flag = "stable" if str(row["stable"]) == "True" else "unstable"
+            assert f"Stability: {flag} (" in line
+            # Only stable topics are compared.
+            assert (r["status"] == "estimated" or pd.isna(r["estimate"])
+                    or flag == "stable"), line
+
+
+def test_prevalence_status_names_every_group():
+    prev = _read(next(p.name for p in RESULTS.glob("topic_prevalence_by_tier.csv")))
+    text = prose.prevalence_status(prev, "tier")
+    for group, g in prev.groupby("tier"):
+        assert str(group) in text
+        if (g["status"] == "estimated").all():
+            assert f"{group} ({int(g['n_units'].iloc[0])} unit" in text
+    assert "withheld" not in text and "coverage" not in text
+    est = prev[prev["status"] == "estimated"]
+    if len(est):
+        assert str(est["interval"].iloc[0]) in text
+    # Intervals of a share never leave [0, 1].
+    assert ((est["ci_low"] >= 0) & (est["ci_high"] <= 1)).all()
+
+
+def test_title_difference_summary_states_the_table(contrast, params):
+    td = _read(f"title_themes_difference_{contrast.a}_vs_{contrast.b}.csv")
+    text = prose.title_difference_summary(td, alpha=params.compare.alpha)
+    tested = td[td["status"] == "ok"]
+    assert str(td["family"].iloc[0]) in text
+    sig = tested[tested["significant"].astype(bool)]
+    assert (f"{len(sig)} of {len(tested)} themes differ" in text) == (len(sig) > 0)
+    null = tested[~tested["significant"].astype(bool)]
+    if len(null):
+        lo, hi = null["mde"].min(), null["mde"].max()
+        span = f"{lo:.2f}" if f"{lo:.2f}" == f"{hi:.2f}" else f"{lo:.2f}–{hi:.2f}"
+        assert f"smaller than {span}" in text and "cannot be ruled out" in text
 
 
 def test_actor_and_rate_difference_paragraphs(params, contrast):
@@ -146,6 +214,27 @@ def test_k_reading_names_the_most_variable_k():
     assert f"least at K = {least}" in text
     assert f"NPMI is highest at K = {int(k.loc[k['npmi_mean'].idxmax(), 'k'])}" in text
     assert f"The chosen K = {chosen}" in text
+    # The rule of params.toml, checked against the table: K within one sd over seeds of
+    # the best on NPMI and on stability.
+    s = k.set_index("k")
+    admitted = []
+    for col, sd in (("npmi_mean", "npmi_sd"), ("stability_mean", "stability_sd")):
+        best = s[col].idxmax()
+        admitted.append({int(n) for n in s.index if abs(s.at[best, col] - s.at[n, col])
+                         <= np.nanmax([s.at[best, sd], s.at[n, sd], 0.0])})
+    both = sorted(admitted[0] & admitted[1])
+    assert f"Both conditions hold for K = {prose.listing(map(str, both))};" in text
+    assert text.endswith(f"the chosen K = {chosen} meets it." if chosen in both else
+                         "the choice needs a reason beyond the diagnostics.")
+    auto = prose.k_reading(k, chosen, rule="highest mean NPMI")
+    assert auto.endswith('`num_topics = "auto"`: highest mean NPMI.')
+
+
+def test_params_k_rationale_states_no_numbers():
+    # issue 25, item 10: the K rationale states the rule; numbers come from the table.
+    text = (ROOT / "params.toml").read_text(encoding="utf-8")
+    block = text[text.index("# Choosing K"):text.index("k_range =")]
+    assert not re.search(r"\d\.\d", block), block
 
 
 def test_coherence_summary_is_the_reported_model():
@@ -272,3 +361,38 @@ def test_topic_names_are_short_and_keyed_by_column():
     assert set(names) == {f"topic_{t}" for t in labels["topic"]}
     r = labels.iloc[0]
     assert names[f"topic_{r['topic']}"] == f"T{r['topic']} {r['label']}"
+
+
+def _captions(text: str) -> str:
+    return " ".join(re.findall(r"\\caption\{(.*)\}", text))
+
+
+def test_latex_captions_read_alpha_and_the_tables_interval(tmp_path):
+    # Captions state the [compare] alpha and the interval the table was built with,
+    # never a typed "95%", "93%" or "q < 0.05".
+    import shutil
+
+    from analysis.latex_tables import write_tables
+
+    for name in ("corpus_coverage.csv", "topic_prevalence_by_tier.csv", "keyness_by_tier.csv"):
+        shutil.copy(RESULTS / name, tmp_path / name)
+    caps = _captions("".join(p.read_text(encoding="utf-8")
+                             for p in write_tables(tmp_path, {}, alpha=0.1)))
+    assert "q < 0.1)" in caps and "0.05" not in caps and "93" not in caps
+    prev = _read("topic_prevalence_by_tier.csv")
+    method = str(prev.loc[prev["status"] == "estimated", "interval"].iloc[0])
+    assert method.replace("%", "\\%") in caps and "refits" not in caps
+
+
+def test_variables_cite_the_new_quantities():
+    from analysis.variables import collect
+
+    names = {v.name: v for v in collect(RESULTS)}
+    assert names["compare_alpha"].value == f"{float(names['compare_alpha'].value):g}"
+    assert {"compare_interval_level", "compare_power", "compare_topic_family"} <= set(names)
+    for field in ("p_adj", "m_d_e", "status", "significant_adj"):
+        assert any(n.startswith("compare_topic_") and n.endswith(field) for n in names), field
+    # Removed quantities are not cited any more.
+    assert not [n for n in names if n.startswith("compare_") and n.endswith(("_q", "_seeds"))]
+    padj = next(v for n, v in names.items() if n.endswith("_p_adj"))
+    assert "max-T" in padj.note

@@ -60,6 +60,18 @@ def _topic_terms(results: Path, glossary: dict) -> tuple[str, str]:
     return "topic_terms", _latex(pd.DataFrame(rows), cap, "topic-terms", "llp{8cm}")
 
 
+_CORRECTIONS = {"bh": "Benjamini-Hochberg q", "bonferroni": "Bonferroni-adjusted p",
+                "none": "unadjusted p"}
+
+
+def _why_no_interval(prev: pd.DataFrame) -> str:
+    """The reasons, from the table's statuses, that some estimates have no interval."""
+    point = sorted({str(s).removeprefix("point only: ") for s in prev["status"]
+                    if str(s).startswith("point only")})
+    reasons = sorted({re.sub(r"n=\d+ < ", "fewer than ", r) for r in point})
+    return ("; no interval (point estimate only): " + "; ".join(reasons)) if reasons else ""
+
+
 def _prevalence(path: Path) -> tuple[str, str] | None:
     by = re.fullmatch(r"topic_prevalence_by_(.+)\.csv", path.name).group(1)
     prev = pd.read_csv(path, keep_default_na=False, na_values=[""])
@@ -80,14 +92,15 @@ def _prevalence(path: Path) -> tuple[str, str] | None:
                   if pd.notna(r["ci_low"]) and pd.notna(r["ci_high"]) else "")
             row[_cell(g)] = _num(r["estimate"], 2) + ci
         rows.append(row)
-    cap = (f"Mean topic prevalence per article by {by.replace('_', ' ')} (text level), "
-           "with 95% bootstrap-t intervals over articles and model refits; no interval: "
-           "too few units, or simulated coverage below 93% at that n.")
+    method = est.loc[est["status"] == "estimated", "interval"]
+    cap = (f"Mean topic share per article by {by.replace('_', ' ')} (text level, reported "
+           "model), with intervals over units"
+           + (f" ({method.iloc[0]})" if len(method) else "") + _why_no_interval(est) + ".")
     return f"prevalence_{by}", _latex(pd.DataFrame(rows), cap, f"prevalence-{by}",
                                       "l" + "r" * len(groups))
 
 
-def _keyness(path: Path, glossary: dict) -> tuple[str, str] | None:
+def _keyness(path: Path, glossary: dict, alpha: float) -> tuple[str, str] | None:
     by = re.fullmatch(r"keyness_by_(.+)\.csv", path.name).group(1)
     kw = pd.read_csv(path, keep_default_na=False, na_values=[""])
     over = kw[kw["significant"].astype(str).eq("True") & (kw["direction"] == "over")]
@@ -100,11 +113,13 @@ def _keyness(path: Path, glossary: dict) -> tuple[str, str] | None:
                          "G2": _num(r.g2, 1), "Articles": f"{int(r.docs)}/{int(r.n_docs)}",
                          "Article q": _num(r.article_q, 3),
                          "Key": "yes" if str(r.key) == "True" else "no"})
+    adj = _CORRECTIONS.get(str(kw["correction"].iloc[0]) if "correction" in kw.columns
+                           else "bh", "adjusted p")
     cap = (f"Top {_TOP_KEYNESS} over-used terms per {by.replace('_', ' ')} group by G2 "
-           "(text level, vs the other groups, Benjamini-Hochberg q < 0.05), with the "
+           f"(text level, vs the other groups, {adj} < {alpha:g}), with the "
            "articles of the group that use them and an article-level permutation test "
-           "(q, Benjamini-Hochberg). Key: both tests pass and the term is in at least 2 "
-           "articles of a group of at least 2")
+           f"(Benjamini-Hochberg q < {alpha:g}). Key: both tests pass and the term is in at "
+           "least 2 articles of a group of at least 2")
     cap += f"; {len(missing)} unglossed." if missing else "."
     return f"keyness_{by}", _latex(pd.DataFrame(rows), cap, f"keyness-{by}", "llrrrl")
 
@@ -116,11 +131,12 @@ def _coverage(results: Path) -> tuple[str, str]:
                                      "corpus-coverage", "l" + "r" * (cov.shape[1] - 1))
 
 
-def write_tables(results: str | Path, glossary: dict) -> list[Path]:
+def write_tables(results: str | Path, glossary: dict, *, alpha: float) -> list[Path]:
     """Write every table into ``results/tables/``; return the paths.
 
     Tables: ``topic_terms``, ``prevalence_<group>`` (groupings with two or more
-    estimated groups), ``keyness_<group>``, ``corpus_coverage``.
+    estimated groups), ``keyness_<group>``, ``corpus_coverage``. Captions take the
+    interval method and level from the tables and ``alpha`` from ``[compare]``.
     """
     results = Path(results)
     out_dir = results / TABLE_DIR
@@ -129,7 +145,8 @@ def write_tables(results: str | Path, glossary: dict) -> list[Path]:
     if (results / "topic_terms.csv").exists():
         tables.append(_topic_terms(results, glossary))
     tables += [_prevalence(p) for p in sorted(results.glob("topic_prevalence_by_*.csv"))]
-    tables += [_keyness(p, glossary) for p in sorted(results.glob("keyness_by_*.csv"))]
+    tables += [_keyness(p, glossary, alpha)
+               for p in sorted(results.glob("keyness_by_*.csv"))]
     written = []
     for stem, tex in (t for t in tables if t is not None):
         path = out_dir / f"{stem}.tex"

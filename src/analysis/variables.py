@@ -126,7 +126,7 @@ def _topics_vars(results: Path) -> list[Var]:
     out = [Var("topics_k", fmt(int(row["k"])), "topics"),
            Var("topics_k_min", fmt(int(table["k"].min())), "topics", "K sweep"),
            Var("topics_k_max", fmt(int(table["k"].max())), "topics", "K sweep"),
-           Var("topics_seeds", fmt(int(row["n_seeds"])), "seeds", "refits per K")]
+           Var("topics_seeds", fmt(int(row["n_seeds"])), "seeds", "seeds per K of the sweep")]
     # The sweep's models (held-out split, k_seeds), not the reported model: named so.
     for measure, digits in [("npmi", 3), ("umass", 2), ("stability", 3), ("exclusivity", 2)]:
         for stat in ("mean", "sd"):
@@ -161,6 +161,14 @@ def _topics_vars(results: Path) -> list[Var]:
                     "mean over seed refits"),
                 Var(f"topic_label_{lid.lower()}_stability_min", fmt(float(r.stability_min), 3),
                     "centred cosine", "worst seed")]
+        if "stable" in stab.columns:
+            # Only stable topics are compared (compare: status "not compared: ...").
+            out.append(Var(f"topic_label_{lid.lower()}_stable",
+                           "yes" if str(r.stable) == "True" else "no", "",
+                           "stability status: compared only when stable"))
+    if "stable" in stab.columns:
+        out.append(Var("topics_stable", fmt(int(stab["stable"].astype(str).eq("True").sum())),
+                       "topics", "topics stable over the refits (compared)"))
     return out
 
 
@@ -195,11 +203,42 @@ def _snake(camel: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", camel).lower()
 
 
+#: What a ``compare_key_differences`` key holds, by its ending (longest first).
+_COMPARE_FIELDS = {
+    "SignificantAdj": ("", "p_adj <= alpha (family-wise, max-T over the Family)"),
+    "SignAgreement": ("share of refits", "refits agreeing in sign with the estimate "
+                      "(reproducibility, not in the interval)"),
+    "RefitReject": ("share of refits", "refits whose own test rejects at alpha"),
+    "Significant": ("", "interval excludes 0, i.e. permutation p <= alpha"),
+    "LooFlips": ("", "leaving one unit out changes the conclusion"),
+    "Status": ("", "estimated, or why not compared / not tested"),
+    "Family": ("", "family of p_adj"),
+    "PAdj": ("p", "Westfall-Young max-T adjusted p over the Family"),
+    "LooMin": ("", "smallest estimate leaving one unit out"),
+    "LooMax": ("", "largest estimate leaving one unit out"),
+    "Label": ("", "topic label"),
+    "MDE": ("", "minimum detectable difference at the stated power and alpha"),
+    "Est": ("", "difference, group A minus group B"),
+    "CI": ("", "interval inverting the permutation test, level 1 - alpha"),
+    "P": ("p", "permutation p over units"),
+    "Alpha": ("", "level of every test ([compare] alpha)"),
+    "IntervalLevel": ("", "level of every interval, 1 - alpha"),
+    "Power": ("", "power at which mde is computed ([compare] power)"),
+}
+
+
+def _compare_note(key: str) -> tuple[str, str]:
+    for end, (unit, note) in _COMPARE_FIELDS.items():
+        if key.endswith(end):
+            return unit, f"{note}; compare_key_differences.csv"
+    return "", "compare_key_differences.csv"
+
+
 def _compare_vars(results: Path) -> list[Var]:
     # compare.key_differences names each number by item (topic label id, actor, pattern).
     from .compare import read_key_differences
 
-    return [Var(_snake(k), v.replace("_", " "), "", "compare_key_differences.csv")
+    return [Var(_snake(k), v.replace("_", " "), *_compare_note(k))
             for k, v in read_key_differences(results).items()]
 
 
@@ -263,4 +302,5 @@ def write(ctx) -> list[Path]:
     paths["tex"].write_text(to_tex(variables), encoding="utf-8")
     paths["zh"].write_text(to_tex(variables, chinese=True), encoding="utf-8")
     glossary = load_glossary(ctx.input(ctx.params.figures.glossary))
-    return list(paths.values()) + write_tables(results_dir, glossary)
+    return list(paths.values()) + write_tables(results_dir, glossary,
+                                               alpha=ctx.params.compare.alpha)

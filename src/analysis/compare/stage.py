@@ -286,7 +286,10 @@ def _write_differences(ctx: RunContext, x: CompareInputs) -> list[Path]:
     c = x.contrast
     arts, by, a, b = c.articles, c.by, c.a, c.b
     ab = f"{slug(a)}_vs_{slug(b)}"
-    out, kd = [], {"compareContrastNote": c.description}
+    # The settings every number below was computed with, citable next to them.
+    out, kd = [], {"compareContrastNote": c.description, "compareAlpha": f"{p.alpha:g}",
+                   "compareIntervalLevel": f"{1 - p.alpha:.0%}",
+                   "comparePower": f"{p.power:.0%}"}
     if x.topics is not None:
         shares, refits, stab = topic_inputs(x.topics, ctx.params.topics.random_state)
         diff = prevalence_difference(shares, arts, by, a, b, refits=refits, stability=stab,

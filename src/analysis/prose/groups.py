@@ -83,29 +83,45 @@ def grouping_definition(cov: pd.DataFrame, by: str, *, level: str = "text") -> s
 
 
 def prevalence_status(prev: pd.DataFrame, by: str) -> str:
-    """Which groups of a prevalence table have an interval, a point only, or nothing,
-    and which intervals are withheld because their simulated coverage is too low."""
-    withheld = prev[prev["status"].str.startswith("interval withheld")]
-    g = prev.assign(status=prev["status"].where(
-        ~prev["status"].str.startswith("interval withheld"), "estimated")).drop_duplicates(by)
-    est = g[g["status"] == "estimated"]
-    point = g[g["status"].str.startswith("point only")]
-    other = g[~g.index.isin(est.index) & ~g.index.isin(point.index)]
+    """Which groups of a prevalence table have an interval, a point estimate only, or
+    nothing, and how many bootstrap resamples were degenerate (counted, not clipped).
+
+    Statuses are those of :func:`analysis.compare.inference.group_estimate`: an interval
+    (``estimated``, level in ``interval``), ``point only: …`` (too few units, or every
+    unit at the edge of the measure's range) or no estimate (no units, no text).
+    """
+    def name(t) -> str:
+        return str(t).replace("topic_", "T")
+
+    est, part, point, none = [], [], [], []
+    for group, g in prev.groupby(by, sort=False):
+        ok = g["status"] == "estimated"
+        if ok.all():
+            est.append(f"{group} ({plural(int(g['n_units'].iloc[0]), 'unit')})")
+        elif g["estimate"].isna().all():
+            none.append(f"{group} ({g['status'].iloc[0]})")
+        elif not ok.any() and g["status"].nunique() == 1:
+            point.append(f"{group} ({g['status'].iloc[0].removeprefix('point only: ')})")
+        else:
+            part.append(f"{group}: " + listing(
+                f"{listing(name(t) for t in gg['topic'])} "
+                f"({st.removeprefix('point only: ')})"
+                for st, gg in g[~ok].groupby("status", sort=False)))
     out = []
-    if len(est):
-        out.append("With an interval: " + listing(
-            f"{r[by]} ({plural(int(r['n_units']), 'unit')})" for _, r in est.iterrows()) + ".")
-    if len(point):
-        out.append("Point estimate only, too few units for an interval: " + listing(
-            f"{r[by]} ({r['status'].removeprefix('point only: ')})"
-            for _, r in point.iterrows()) + ".")
-    if len(other):
-        out.append("No estimate: " + listing(
-            f"{r[by]} ({r['status']})" for _, r in other.iterrows()) + ".")
-    if len(withheld):
-        out.append("Interval withheld, its simulated coverage at that n below the "
-                   "threshold: " + listing(
-                       f"{r[by]} {str(r['topic']).replace('topic_', 'T')} "
-                       f"({r['status'].removeprefix('interval withheld: ')})"
-                       for _, r in withheld.iterrows()) + ".")
+    if est:
+        level = prev.loc[prev["status"] == "estimated", "interval"].iloc[0]
+        out.append(f"With an interval ({level}): " + listing(est) + ".")
+    if part:
+        out.append("An interval for some measures only: " + listing(part) + ".")
+    if point:
+        out.append("Point estimate only: " + listing(point) + ".")
+    if none:
+        out.append("No estimate: " + listing(none) + ".")
+    if "n_degenerate" in prev.columns:
+        deg = prev[prev["n_degenerate"].fillna(0) > 0]
+        if len(deg):
+            out.append("Bootstrap resamples with zero spread (counted; their bound is the "
+                       "range's edge, never a clipped number): " + listing(
+                           f"{r[by]} {name(r['topic'])} {int(r['n_degenerate'])}"
+                           for _, r in deg.iterrows()) + ".")
     return " ".join(out)

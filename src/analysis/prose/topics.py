@@ -10,7 +10,7 @@ import pandas as pd
 from .differences import item_name
 from .text import id_list, listing, number, percent, plural
 
-__all__ = ["coherence_summary", "exemplar_sources", "heading_lengths", "k_reading",
+__all__ = ["coherence_summary", "exemplar_sources", "heading_lengths", "k_reading", "k_rule",
            "single_topic_share", "stability_summary",
            "topic_concentration", "topic_names"]
 
@@ -37,37 +37,98 @@ def _neighbours(k: pd.DataFrame, chosen: int, col: str, sd: str, digits: int,
     for n in (chosen - 1, chosen + 1):
         if n in s.index:
             gap = s.at[chosen, col] - s.at[n, col]
-            within = abs(gap) <= max(s.at[chosen, sd], s.at[n, sd])
+            sds = [s.at[chosen, sd], s.at[n, sd]]
+            if all(pd.isna(v) for v in sds):
+                parts.append(f"{number(gap, digits)} against K = {n} (no sd over seeds)")
+                continue
+            within = abs(gap) <= np.nanmax(sds)
             parts.append(f"{number(gap, digits)} against K = {n} "
                          f"({'within' if within else 'beyond'} one sd over seeds)")
     return f"{name} at K = {chosen} minus its neighbours: " + listing(parts) if parts else ""
 
 
-def k_reading(k: pd.DataFrame, chosen: int, *, digits: int = 3) -> str:
+def _within_one_sd(k: pd.DataFrame, col: str, sd: str) -> tuple[int, list[int]]:
+    """The best K on ``col`` and every K whose mean lies within one sd over seeds of it
+    (the larger of the two sds, as :func:`_neighbours` compares)."""
+    s = k.set_index("k")
+    best = _best(k, col)
+    out = []
+    for n in s.index:
+        spread = np.nanmax([s.at[best, sd], s.at[n, sd], 0.0])
+        if abs(s.at[best, col] - s.at[n, col]) <= spread:
+            out.append(int(n))
+    return best, sorted(out)
+
+
+def _k_list(ks) -> str:
+    ks = list(ks)
+    return ("K = " + listing(str(n) for n in ks)) if ks else "no K"
+
+
+def k_rule(k: pd.DataFrame, chosen: int, *, rule: str | None = None,
+           digits: int = 3) -> str:
+    """Whether the chosen K meets the rule of ``params.toml`` ``[topics]``, from the sweep.
+
+    With ``rule`` (``num_topics = "auto"``), the sentence names the rule that chose K.
+    Otherwise the rule for a fixed K: mean NPMI and mean stability both within one sd
+    over seeds of the best K on that measure; the sentence lists the K that meet each
+    condition and says whether the chosen one does.
+    """
+    if rule is not None:
+        return f"K = {chosen} was chosen by `num_topics = \"auto\"`: {rule}."
+    s = k.set_index("k")
+    parts, meets = [], []
+    for col, sd, name in (("npmi_mean", "npmi_sd", "NPMI"),
+                          ("stability_mean", "stability_sd", "stability")):
+        best, ok = _within_one_sd(k, col, sd)
+        meets.append(set(ok))
+        gap = s.at[chosen, col] - s.at[best, col]
+        where = ("is the best" if best == chosen else
+                 f"is {number(abs(gap), digits)} below the best, K = {best} "
+                 f"({number(s.at[best, col], digits)})")
+        parts.append(f"by {name}, K = {chosen} {where}; within one sd over seeds of the "
+                     f"best: {_k_list(ok)}")
+    both = sorted(meets[0] & meets[1])
+    verdict = ("meets it" if chosen in both else
+               "does not meet it: the choice needs a reason beyond the diagnostics")
+    return ("The rule in `params.toml` (a K whose mean NPMI and mean stability both lie "
+            "within one sd over seeds of the best K): " + "; ".join(parts)
+            + f". Both conditions hold for {_k_list(both)}; the chosen K = {chosen} "
+            f"{verdict}.")
+
+
+def k_reading(k: pd.DataFrame, chosen: int, *, digits: int = 3,
+              rule: str | None = None) -> str:
     """What the K sweep (``topics_k_selection``) says, from its columns.
 
     Names the best K by NPMI, UMass and stability, the K whose stability varies
     most and least between seed pairs (``stability_sd``), the trends of
-    exclusivity and held-out perplexity, and how far the chosen K is from its
-    neighbours relative to the sd over seeds.
+    exclusivity and held-out perplexity, how far the chosen K is from its
+    neighbours relative to the sd over seeds, and whether it meets the rule of
+    ``params.toml`` (:func:`k_rule`; ``rule`` for ``num_topics = "auto"``).
     """
-    sd = k.sort_values(["stability_sd", "k"], ascending=[False, True], kind="stable")
+    sd = k.dropna(subset=["stability_sd"]).sort_values(["stability_sd", "k"],
+                                                       ascending=[False, True], kind="stable")
     s = k.set_index("k")
     out = [f"Over K = {int(k['k'].min())}…{int(k['k'].max())} with "
            f"{int(k['n_seeds'].iloc[0])} seeds each: NPMI is highest at K = "
            f"{_best(k, 'npmi_mean')}, UMass at K = {_best(k, 'umass_mean')}, stability "
            f"at K = {_best(k, 'stability_mean')}.",
-           f"Between seed pairs, stability varies most at K = {int(sd.iloc[0]['k'])} "
-           f"(sd {number(sd.iloc[0]['stability_sd'], digits)}) and least at K = "
-           f"{int(sd.iloc[-1]['k'])} (sd {number(sd.iloc[-1]['stability_sd'], digits)}).",
+           (f"Between seed pairs, stability varies most at K = {int(sd.iloc[0]['k'])} "
+            f"(sd {number(sd.iloc[0]['stability_sd'], digits)}) and least at K = "
+            f"{int(sd.iloc[-1]['k'])} (sd {number(sd.iloc[-1]['stability_sd'], digits)})."
+            if len(sd) else "With one pair of seeds per K, stability has no sd over seeds."),
            f"Exclusivity {_trend(k, 'exclusivity_mean')}; held-out perplexity "
            f"{_trend(k, 'heldout_perplexity_mean')}.",
            f"The chosen K = {chosen} has NPMI {number(s.at[chosen, 'npmi_mean'], digits)} "
-           f"and stability {number(s.at[chosen, 'stability_mean'], digits)}. "
+           f"(sd {number(s.at[chosen, 'npmi_sd'], digits)}) and stability "
+           f"{number(s.at[chosen, 'stability_mean'], digits)} "
+           f"(sd {number(s.at[chosen, 'stability_sd'], digits)}). "
            + "; ".join(x for x in (_neighbours(k, chosen, "npmi_mean", "npmi_sd", digits,
                                                "NPMI"),
                                    _neighbours(k, chosen, "stability_mean", "stability_sd",
-                                               digits, "stability")) if x) + "."]
+                                               digits, "stability")) if x) + ".",
+           k_rule(k, chosen, rule=rule, digits=digits)]
     return " ".join(out)
 
 
