@@ -119,7 +119,6 @@ prev_section.drop_duplicates("section")[["section", "n_articles", "n_text", "n_u
                                          "status", "evidence"]]
 
 # %% [markdown]
-<<<<<<< HEAD
 # ### Themes in titles (title-level, a separate and weaker kind of evidence)
 # A title is about three tokens long: a topic share inferred from it would be mostly the
 # model's prior. What a title can tell is whether it *mentions* a theme. A theme is the
@@ -160,11 +159,6 @@ tdiff = compare.title_theme_difference(c.articles, x.title_tokens, c.by, c.a, c.
 display(Markdown(prose.title_difference_summary(tdiff, alpha=cp.alpha)))
 tdiff[["theme", "theme_label", "k_a", "n_a", "k_b", "n_b", "estimate", "ci_low", "ci_high",
        "p_value", "p_adj", "significant", "ci_excludes_zero", "mde", "status"]]
-=======
-# ### No title-level topic prevalence
-# Titles are a handful of tokens; LDA shares inferred from so few words reflect the prior
-# and the corpus's most frequent words, not the title, so the topic stage infers none.
->>>>>>> topics
 
 # %% [markdown]
 # ## 3. Difference between the two groups of the comparison
