@@ -2,7 +2,7 @@
 
 The inputs are the committed article-topic proportions of the articles with text
 (results/article_topics.csv), in the shapes the stages pass: one model, several
-refits, and the coverage checks' simulated samples (one column, many samples).
+refits, and the coverage bench's simulated samples (many samples, one per column).
 """
 
 from __future__ import annotations
@@ -58,22 +58,27 @@ def test_refits_equal_numpy(proportions, n_units, k):
 
 @pytest.mark.parametrize("n_units", [3, 10, 20, 130])
 def test_coverage_samples_equal_numpy(proportions, n_units):
-    """The coverage check's shape: many simulated samples of one column."""
+    """The coverage bench's shape: many simulated samples, one per column."""
     rng = np.random.default_rng(11)
-    sample, _ = stats.moment_sampler(proportions[:, 0])
-    x = sample(rng, (200, n_units))[:, :, None]
+    v = proportions[:, 0]
+    conc = v.mean() * (1 - v.mean()) / v.var() - 1          # Beta with the topic's moments
+    x = rng.beta(v.mean() * conc, (1 - v.mean()) * conc, size=(n_units, 200))[None]
     _same(x, rng.integers(0, n_units, size=(99, n_units)))
 
 
-def test_studentized_draws_unchanged(proportions):
-    """The bootstrap-t draws equal those computed with numpy's copies."""
-    x = proportions[None]
-    draws = stats.studentized_draws(x, 500, np.random.default_rng(3))
+@pytest.mark.parametrize("scale", ["proportion", "real"])
+def test_bootstrap_t_stats_unchanged(proportions, scale):
+    """The bootstrap-t statistics equal those computed with numpy's copies."""
+    t, n_deg = stats.bootstrap_t_stats(proportions, 500, np.random.default_rng(3),
+                                       scale=scale)
     rng = np.random.default_rng(3)
-    est, se = stats._mean_se(x, axis=1)
-    idx = rng.integers(0, x.shape[1], size=(500, x.shape[1]))
-    mb, seb = _numpy(x, idx)
-    assert np.array_equal(draws, stats._studentized(mb, seb, est[:, None], se[:, None]))
+    idx = rng.integers(0, len(proportions), size=(500, len(proportions)))
+    mb, seb = (a[0] for a in _numpy(proportions[None], idx))
+    link, dlink, _ = stats.LINKS[scale]
+    m = proportions.mean(axis=0)
+    expect = (link(mb) - link(m)) / (seb * dlink(mb))
+    assert np.isfinite(expect).all() and (n_deg == 0).all()
+    assert np.array_equal(t, expect)
 
 
 @pytest.mark.parametrize("shape", [(1, 3, 1), (1, 9, 1), (3, 9, 1), (2, 9, 5)])

@@ -285,7 +285,7 @@ class CompareParams:
     figure_groups: tuple[str, ...] = ("section", "unit_type", "tier")
     actors: str = "data/actors.csv"
     n_boot: int = 2000
-    min_articles_ci: int = 5
+    min_articles_ci: int = 4
     random_state: int = 20240707
     n_perm: int = 9999
     max_exact: int = 100000
@@ -390,6 +390,9 @@ class BenchParams:
     coverage_ns: tuple[int, ...] = (3, 4, 5, 8, 10, 20)
     coverage_reps: int = 4000
     coverage_boot: int = 999
+    coverage_reps_difference: int = 2000
+    coverage_reps_interval: int = 100
+    coverage_contrast_units: tuple[int, ...] = (10, 8)
     realtext_chars: int = 3_000_000
     realtext_docs: int = 350
     realtext_reduced: bool = True

@@ -58,8 +58,11 @@ class Splits:
 
     @property
     def smallest_p(self) -> float:
-        """The smallest p-value these splits can give (the observed split alone)."""
-        return 1.0 / len(self.rows)
+        """The smallest p-value these splits can give: the observed split alone, or
+        with its mirror image when every split of two equal groups is enumerated (the
+        split that swaps the groups has the same |t|, so it is always as extreme)."""
+        mirror = self.exact and 2 * self.n_a == self.n
+        return (2.0 if mirror else 1.0) / len(self.rows)
 
 
 @lru_cache(maxsize=16)
@@ -204,11 +207,15 @@ def welch_t(rows: np.ndarray, y: np.ndarray, n_a: int) -> np.ndarray:
     return _Moments(rows, y, n_a).t(0.0)
 
 
+def _threshold(obs: np.ndarray) -> np.ndarray:
+    """``|t|`` at least this counts as "as extreme as" the observed ``obs``."""
+    with np.errstate(invalid="ignore"):            # inf - inf where obs is infinite
+        return np.where(np.isfinite(obs), obs - _TIE * np.maximum(1.0, obs), obs)
+
+
 def _p_from_t(t: np.ndarray) -> np.ndarray:
     """Share of splits whose |t| is at least the observed (row 0) |t|."""
-    obs = np.abs(t[0])
-    thresh = np.where(np.isfinite(obs), obs - _TIE * np.maximum(1.0, obs), obs)
-    return (np.abs(t) >= thresh).mean(axis=0)
+    return (np.abs(t) >= _threshold(np.abs(t[0]))).mean(axis=0)
 
 
 def welch_test(x: np.ndarray, sp: Splits, delta=0.0) -> tuple[np.ndarray, np.ndarray]:
@@ -221,9 +228,9 @@ def welch_test(x: np.ndarray, sp: Splits, delta=0.0) -> tuple[np.ndarray, np.nda
     return _p_from_t(t), t
 
 
-def welch_p(x: np.ndarray, sp: Splits) -> np.ndarray:
+def welch_p(x: np.ndarray, sp: Splits, delta=0.0) -> np.ndarray:
     """The p-values of :func:`welch_test` alone (no statistics kept: faster)."""
-    return _Moments(sp.rows, x, sp.n_a).p(0.0)
+    return _Moments(sp.rows, x, sp.n_a).p(delta)
 
 
 def _bound(mom, alpha, est, p0, limit, tol, direction: int) -> np.ndarray:
@@ -312,9 +319,7 @@ def max_t_adjust(t: np.ndarray) -> np.ndarray:
     """
     a = np.abs(t)
     m = a.max(axis=1)
-    obs = a[0]
-    thresh = np.where(np.isfinite(obs), obs - _TIE * np.maximum(1.0, obs), obs)
-    return (m[:, None] >= thresh[None, :]).mean(axis=0)
+    return (m[:, None] >= _threshold(a[0])[None, :]).mean(axis=0)
 
 
 def minimum_detectable(xa: np.ndarray, xb: np.ndarray, *, alpha: float, power: float,
