@@ -27,6 +27,8 @@ import argparse
 import time
 from pathlib import Path
 
+import pandas as pd
+
 from analysis import io
 from analysis.compare.inference import from_options
 from analysis.compare.stage import inference_options
@@ -44,6 +46,9 @@ def main(argv=None) -> int:
     ap.add_argument("--reps", type=int, default=None, help="override [bench] sim_reps")
     ap.add_argument("--n-jobs", type=int, default=None, help="override [bench] n_jobs")
     ap.add_argument("--out", type=Path, default=ROOT, help="output root")
+    ap.add_argument("--extend", action="store_true",
+                    help="add --reps runs to those in results/inference_simulation_runs.csv "
+                         "(seeded by run number, so the union equals one longer run)")
     args = ap.parse_args(argv)
     ctx = RunContext.from_file(out=args.out)
     p, b = ctx.params, ctx.params.bench
@@ -56,12 +61,19 @@ def main(argv=None) -> int:
                 for d in b.sim_deltas]
     inf = from_options(**inference_options(p.compare))
     start = time.time()
+    runs_path = args.out / "results" / "inference_simulation_runs.csv"
+    earlier = io.read_csv(runs_path) if args.extend else None
+    first = int(earlier["rep"].max()) + 1 if earlier is not None else 0
     runs = simulate(truth, settings, reps=args.reps or b.sim_reps, random_state=b.sim_seed,
                     model_params=model_kwargs(p.topics), inference=inf,
                     n_jobs=args.n_jobs or b.n_jobs, top_n=p.topics.top_n,
-                    min_overlap=b.sim_min_overlap)
+                    min_overlap=b.sim_min_overlap, first_rep=first)
+    if earlier is not None:
+        runs = io.as_written(pd.concat([io.as_written(earlier), io.as_written(runs)],
+                                       ignore_index=True))
+    runs = runs.sort_values(["n_a", "n_b", "delta", "rep", "topic"], kind="stable")
     summary = summarise(runs)
-    io.write_csv(runs, args.out / "results" / "inference_simulation_runs.csv")
+    io.write_csv(runs, runs_path)
     io.write_csv(summary, args.out / "results" / "inference_simulation.csv")
     fig = draw_inference_simulation(summary, alpha=inf.alpha,
                                     evidence=f"Corpora drawn from the reported model (K = "

@@ -176,17 +176,17 @@ def one_run(truth: Truth, *, n_a: int, n_b: int, delta: float, up: int, down: in
 def simulate(truth: Truth, settings: list[tuple[int, int, float]], *, reps: int,
              random_state: int, model_params: dict, inference: Inference,
              n_jobs: int = 1, up: int | None = None, down: int | None = None,
-             top_n: int = 10, min_overlap: int = 5) -> pd.DataFrame:
+             top_n: int = 10, min_overlap: int = 5, first_rep: int = 0) -> pd.DataFrame:
     """Every run of every setting ``(n_a, n_b, delta)``: :func:`one_run` rows with
     ``n_a``, ``n_b``, ``delta`` and ``rep``. The shift goes into the smallest topic
     (``up``) and out of the largest (``down``) unless given; run ``r`` of setting ``s``
     is seeded from ``(random_state, s, r)``, so the table is the same for any
-    ``n_jobs``."""
+    ``n_jobs``, and runs ``first_rep …`` extend an earlier table of runs ``0 … first_rep-1``."""
     order = np.argsort(truth.base, kind="stable")
     up = int(order[0]) if up is None else up
     down = int(order[-1]) if down is None else down
     jobs = [(s, r, n_a, n_b, delta) for s, (n_a, n_b, delta) in enumerate(settings)
-            for r in range(reps)]
+            for r in range(first_rep, first_rep + reps)]
 
     def run(job) -> pd.DataFrame:
         s, r, n_a, n_b, delta = job
