@@ -210,6 +210,12 @@ class TopicsParams:
             raise ValueError(f"num_topics: {self.num_topics} < 2")
         if self.num_topics == "auto" and not self.k_range:
             raise ValueError("num_topics = 'auto' needs a non-empty k_range to choose from")
+        if isinstance(self.num_topics, int) and self.num_topics not in self.k_range:
+            # The sweep's table marks the reported K and its figure draws it; a K the
+            # sweep never fitted would be reported without its diagnostics.
+            raise ValueError(f"num_topics: {self.num_topics} is not in [topics] k_range "
+                             f"{list(self.k_range)}: the K sweep must include the reported "
+                             "K (add it to k_range, or set num_topics = \"auto\")")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .. import io
 from ..evidence import Coverage, evidence_label
 from ..parallel import fork_map
-from ..plots.topics import draw_article_heatmaps, draw_k_diagnostics, draw_top_words
+from ..plots.topics import draw_article_heatmaps, draw_k_diagnostics, draw_top_words_pages
 from .ldavis import ldavis_page
 from .results import TABLES, TopicResults, build
 
@@ -53,8 +53,8 @@ def _figure_makers(ctx: RunContext, res: TopicResults) -> list[Callable[[], dict
     return [
         lambda: {"topics_k_diagnostics": draw_k_diagnostics(
             res.k_table, chosen_k=res.num_topics, evidence=f"{ev['text']} {sweep}.")},
-        lambda: {"topic_top_words": draw_top_words(res.terms, res.labels,
-                                                   evidence=f"{ev['text']} {reported}.")},
+        lambda: draw_top_words_pages(res.terms, res.labels,
+                                     evidence=f"{ev['text']} {reported}."),
         lambda: draw_article_heatmaps(
             res.article_topics, res.labels,
             evidence={level: f"{line} {reported}." for level, line in ev.items()}),
