@@ -21,7 +21,7 @@ from .. import io
 from ..evidence import Contrast, Coverage, NoTextError, coverage, evidence_label, resolve_contrast
 from ..parallel import fork_map
 from ..plots.compare import (draw_actor_mentions, draw_correspondence, draw_difference,
-                             draw_keyness, draw_topic_prevalence)
+                             draw_keyness, draw_topic_prevalence, last_refusal)
 from ..segment import formulas
 from ..skips import skip
 from ..topics import TopicResults, read_results
@@ -142,7 +142,7 @@ def _figure(ctx: RunContext, fig, stem: str) -> list[Path]:
     """Save ``fig``; a draw function returns None for a grouping with fewer than
     two groups with data (it logs the details): the figure is skipped with its reason."""
     if fig is None:
-        skip(stem, "fewer than two groups with data")
+        skip(stem, last_refusal())
         return []
     return ctx.save_figure(fig, stem)
 

@@ -7,6 +7,7 @@ and the evidence line of its caption, and returns a Figure; saving is the stage'
 from __future__ import annotations
 
 import textwrap
+import warnings
 from typing import Mapping
 
 import matplotlib.pyplot as plt
@@ -182,7 +183,11 @@ def draw_top_words_pages(terms: pd.DataFrame, labels: pd.DataFrame, *, evidence:
                                         if len(chunks) > 1 else "")
             fig = _top_words_figure(prob, lab, chunk, ncol, title=title, evidence=evidence)
             pages[stem + (f"_{j + 1}" if j else "")] = fig
-            if not fits(fig):
+            with warnings.catch_warnings():
+                # a layout being tried may collapse; it is then refused, not drawn
+                warnings.simplefilter("ignore", UserWarning)
+                ok = fits(fig)
+            if not ok:
                 break
         else:
             return pages
