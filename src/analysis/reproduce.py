@@ -159,12 +159,7 @@ def run(params_file: str | Path | None = None, out: str | Path | None = None, *,
     _build(todo, ctx, ctx.params.reproduce.n_jobs, done,
            lambda name: say(f"[{name}] building: {STAGE_BY_NAME[name].description} …"))
     summary = {s.name: summary[s.name] for s in STAGES if s.name in summary}
-    skipped = _write_skipped(ctx, state)
-    if strict and len(skipped):
-        views = "; ".join(f"{r.stage}: {r.output} ({r.reason})" for r in skipped.itertuples())
-        raise skips.SkippedViewError(
-            f"--strict: {len(skipped)} view(s) skipped (listed in "
-            f"{ctx.paths.results / SKIPPED_FILE}): {views}")
+    _write_skipped(ctx, state, strict=strict)
     _write_environment(ctx)
     manifest_path = _write_manifest(ctx, state, params_file)
     say("")
@@ -219,13 +214,23 @@ def _say_skips(say, stage: str, skipped) -> None:
         say(f"[{stage}] skipped {output}: {reason}")
 
 
-def _write_skipped(ctx: RunContext, state: dict):
-    """``results/skipped.csv`` from every stage's recorded skips (header only if none)."""
+def _write_skipped(ctx: RunContext, state: dict, *, strict: bool) -> Path:
+    """``results/skipped.csv`` from every stage's recorded skips (header only if none).
+
+    Raises
+    ------
+    SkippedViewError
+        With ``strict``, when a view was skipped (after writing the file).
+    """
     rows = [skips.Skip(s.name, output, reason) for s in STAGES
             for output, reason in state.get(s.name, {}).get("skipped", [])]
     table = skips.skipped_table(rows, [s.name for s in STAGES])
-    ctx.write_csv(table, SKIPPED_FILE)
-    return table
+    path = ctx.write_csv(table, SKIPPED_FILE)
+    if strict and len(table):
+        views = "; ".join(f"{r.stage}: {r.output} ({r.reason})" for r in table.itertuples())
+        raise skips.SkippedViewError(
+            f"--strict: {len(table)} view(s) skipped (listed in {path}): {views}")
+    return path
 
 
 def _write_environment(ctx: RunContext) -> Path:

@@ -28,7 +28,8 @@ from .fonts import core_subset, truetype_outlines  # noqa: E402
 __all__ = [
     "CATEGORIES", "CJK_FONT_FILE", "FigureOverflowError", "MAX_HEIGHT", "MIN_FONT_PT",
     "MISSING_COLOUR", "MissingGlyphError", "PALETTE", "WIDTHS", "caption", "cjk_font_path",
-    "colour", "colours", "figsize", "fits", "human", "overflow", "save", "setup_style", "show", "style", "tag",
+    "colour", "colours", "figsize", "fits", "human", "overflow", "save", "setup_style", "show",
+    "style", "tag",
 ]
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
