@@ -4,6 +4,7 @@
 #
 #   bash bench/crosscheck.sh                  # Haswell, Prescott, and Haswell without AVX-512
 #   KERNELS="SkylakeX Haswell" NUMPY_NOAVX512=0 bash bench/crosscheck.sh
+#   KERNELS="" bash bench/crosscheck.sh       # only Haswell without numpy's AVX-512
 #
 # Each run gets a cold `reproduce --force --out DIR` (no caches), then `verify --built DIR`
 # compares it with results/, figures/ and data/processed/ of the checkout. Exit status is
@@ -16,7 +17,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
-KERNELS=${KERNELS:-"Haswell Prescott"}
+KERNELS=${KERNELS-"Haswell Prescott"}
 NUMPY_NOAVX512=${NUMPY_NOAVX512:-1}
 status=0
 
