@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import warnings
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from scipy import stats
 from analysis import cooccur as co
 from analysis import evidence
 from analysis.context import RunContext
+from analysis.io import FLOAT_FORMAT
 from analysis.cooccur import stage
 from analysis.plots import cooccur as plots
 from analysis.plots.style import style
@@ -197,14 +199,22 @@ def test_gexf_round_trip_keeps_every_attribute(net, tmp_path):
     G = net.graph_
     assert set(H.nodes) == set(G.nodes)
     assert {frozenset(e) for e in H.edges} == {frozenset(e) for e in G.edges}
+    # Floats are written at the precision policy (6 significant digits), like the CSVs.
+    def written(x):
+        return float(FLOAT_FORMAT % x) if isinstance(x, float) else x
+
     for n, d in G.nodes(data=True):
         for k in ("label", "english", "freq", "n_windows", "community", "degree", "x", "y"):
-            got = H.nodes[n][k]
-            assert got == pytest.approx(d[k]) if isinstance(d[k], float) else got == d[k], k
+            assert H.nodes[n][k] == written(d[k]), k
     for u, v, d in G.edges(data=True):
         h = H.edges[u, v]
         for k in ("weight", "count", "expected", "jaccard", "dice", "npmi", "g2", "p_value"):
-            assert h[k] == pytest.approx(d[k], rel=1e-9), k
+            assert h[k] == written(d[k]), k
+    # Layout positions too: no number in the file carries more than 6 significant digits.
+    text = path.read_text(encoding="utf-8")
+    numbers = re.findall(r'(?:value|x|y|size)="(-?[0-9.]+(?:e-?[0-9]+)?)"', text)
+    assert numbers and all(len(m.split("e")[0].replace("-", "").replace(".", "").lstrip("0"))
+                           <= 6 for m in numbers)
 
 
 def test_labels_do_not_overlap(net, ctx, params):

@@ -83,9 +83,19 @@ def test_manifest_records_inputs_environment_and_seeds(two_runs):
     for folder in ("data/stopwords", "data/topic_labels.toml", "data/lexicon",
                    "data/gazetteer/divisions.csv", "data/metadata/overrides.csv"):
         assert folder in m["inputs"], folder
-    env = m["environment"]
+    # The machine is described beside the manifest, never in it (same bytes anywhere).
+    assert "environment" not in m and "results/environment.json" not in m["outputs"]
+    env = json.loads((a / "results" / "environment.json").read_text(encoding="utf-8"))
     assert env["versions"]["gensim"] and env["versions"]["numpy"] and env["versions"]["python"]
     assert env["blas"] and all(row["internal_api"] for row in env["blas"])
+    # What the seed cannot support: figures of groupings with fewer than two groups with
+    # data (e.g. keyness by unit type). Listed with their reason, hashed, and not drawn.
+    skipped = pd.read_csv(a / "results" / "skipped.csv")
+    assert list(skipped.columns) == ["stage", "output", "reason"] and len(skipped)
+    assert skipped["reason"].str.endswith("it needs two").all()
+    for output in skipped["output"]:
+        assert not list((a / "figures").glob(f"{output}.*")), output
+    assert "results/skipped.csv" in m["outputs"]
     assert m["precision"]["csv_float_format"] == "%.6g"
     assert m["seeds"]["topics.random_state"] == m["params"]["topics"]["random_state"]
     for name, value in m["seeds"].items():

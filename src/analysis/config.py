@@ -222,6 +222,12 @@ class TopicsParams:
                                  "them with numpy's SeedSequence)")
         if not 0 <= self.min_stability <= 1:
             raise ValueError(f"min_stability: {self.min_stability} is not in [0, 1]")
+        if isinstance(self.num_topics, int) and self.num_topics not in self.k_range:
+            # The sweep's table marks the reported K and its figure draws it; a K the
+            # sweep never fitted would be reported without its diagnostics.
+            raise ValueError(f"num_topics: {self.num_topics} is not in [topics] k_range "
+                             f"{list(self.k_range)}: the K sweep must include the reported "
+                             "K (add it to k_range, or set num_topics = \"auto\")")
 
 
 @dataclass(frozen=True)

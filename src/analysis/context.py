@@ -107,6 +107,15 @@ class RunContext:
         return io.write_csv(df, self.paths.results / name)
 
     def save_figure(self, fig, name: str) -> list[Path]:
-        """Save ``figures/<name>.<fmt>`` in the formats and dpi of ``[figures]``."""
-        return io.save_figure(fig, self.paths.figures / name,
-                              formats=self.params.figures.formats, dpi=self.params.figures.dpi)
+        """Save ``figures/<name>.<fmt>`` in the formats and dpi of ``[figures]``.
+
+        ``fig`` is a Figure or a function drawing one. A figure that cannot be drawn
+        or does not fit its page (:data:`analysis.skips.CANNOT_DRAW`) is skipped with
+        its reason (``results/skipped.csv``) and nothing is written.
+        """
+        from .skips import draw_or_skip
+
+        draw = fig if callable(fig) else (lambda: fig)
+        return draw_or_skip(name, draw, lambda f, stem: io.save_figure(
+            f, self.paths.figures / stem, formats=self.params.figures.formats,
+            dpi=self.params.figures.dpi))

@@ -13,6 +13,8 @@ import warnings
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
 
+from . import skips
+
 __all__ = ["fork_map", "run_graph"]
 
 #: The function and items of each running :func:`fork_map` or :func:`run_graph`, by
@@ -21,19 +23,22 @@ __all__ = ["fork_map", "run_graph"]
 _PAYLOADS: dict[int, tuple[Callable[[Any], Any], list]] = {}
 
 
-def _call(key: int, i: int) -> tuple[Any, list]:
-    """Run item ``i`` in a worker; return its result and the warnings it raised."""
+def _call(key: int, i: int) -> tuple[Any, list, list]:
+    """Run item ``i`` in a worker; return its result, the warnings it raised and the
+    views it skipped (:mod:`analysis.skips`)."""
     func, items = _PAYLOADS[key]
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, skips.recording() as skipped:
         result = func(items[i])
-    return result, [(w.message, w.category, w.filename, w.lineno) for w in caught]
+    return result, [(w.message, w.category, w.filename, w.lineno) for w in caught], skipped
 
 
-def _result(returned: tuple[Any, list]) -> Any:
-    """A worker's result, its warnings raised again here, where callers catch them."""
-    result, caught = returned
+def _result(returned: tuple[Any, list, list]) -> Any:
+    """A worker's result, its warnings raised again and its skips recorded here, where
+    callers catch and collect them."""
+    result, caught, skipped = returned
     for message, category, filename, lineno in caught:
         warnings.warn_explicit(message, category, filename, lineno)
+    skips.replay(skipped)
     return result
 
 

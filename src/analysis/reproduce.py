@@ -4,8 +4,11 @@ Each stage's key is the sha256 of what it reads (:mod:`analysis.stages` derives
 code, params sections and files from the code) and of the keys of the stages it
 comes after. A stage whose key and outputs are unchanged since the last run is
 reused, not rebuilt (content hashes, never timestamps). ``results/manifest.json``
-records the hash of every output, the params, the seeds, the inputs, the
-precision policy and the environment that shaped the numbers.
+records the hash of every output, the params, the seeds, the inputs and the
+precision policy; the machine that ran them is described in the uncommitted
+``results/environment.json``. Views a corpus cannot support are skipped with their
+reason (:mod:`analysis.skips`) and listed in ``results/skipped.csv``; ``--strict``
+turns them into errors.
 """
 
 from __future__ import annotations
@@ -16,14 +19,19 @@ import sys
 import time
 from pathlib import Path
 
-from . import curation, environment
+from . import curation, environment, skips
 from .config import ROOT, Params, load_params, resolve
 from .context import RunContext
 from .io import sha256_file
 from .parallel import run_graph
 from .stages import STAGES, Stage
 
-__all__ = ["build_manifest", "main", "run", "sha256_file"]
+__all__ = ["ENVIRONMENT_FILE", "SKIPPED_FILE", "build_manifest", "main", "run", "sha256_file"]
+
+#: Machine description of the last run (under the output's ``results/``; not committed).
+ENVIRONMENT_FILE = "environment.json"
+#: Views skipped by the stages, with their reasons (written by every run).
+SKIPPED_FILE = "skipped.csv"
 
 #: How numbers are written (docs/numbers.md); recorded in the manifest.
 PRECISION = {
@@ -79,7 +87,8 @@ def _unchanged(previous: dict, key: str, out: Path) -> bool:
 
 def run(params_file: str | Path | None = None, out: str | Path | None = None, *,
         force: bool = False, only: list[str] | None = None, quiet: bool = False,
-        params: Params | None = None, strict_labels: bool = False) -> dict:
+        params: Params | None = None, strict_labels: bool = False,
+        strict: bool = False) -> dict:
     """Run the pipeline; return a summary ``{stage: {status, seconds, outputs}}``.
 
     Parameters
@@ -100,6 +109,10 @@ def run(params_file: str | Path | None = None, out: str | Path | None = None, *,
         ``make reproduce``). By default a run on a new corpus or with other settings
         goes on with provisional labels and writes ``data/topic_labels.draft.toml``
         under the output root.
+    strict : bool
+        Fail (:class:`~analysis.skips.SkippedViewError`, naming every view) when a
+        stage skipped a view; ``results/skipped.csv`` is written first, the manifest
+        is not.
     """
     params_file = Path(params_file or ROOT / "params.toml").resolve()
     out = Path(out or ROOT).resolve()
@@ -125,24 +138,29 @@ def run(params_file: str | Path | None = None, out: str | Path | None = None, *,
             summary[stage.name] = {"status": "reused", "seconds": 0.0,
                                    "outputs": len(previous["outputs"])}
             say(f"[{stage.name}] reused ({len(previous['outputs'])} outputs unchanged)")
+            _say_skips(say, stage.name, previous.get("skipped", []))
             continue
         todo.append(stage)
     if todo:
         _check_curation(ctx)
 
-    def done(name: str, result: tuple[list[Path], float]) -> None:
-        written, seconds = result
+    def done(name: str, result: tuple[list[Path], float, list]) -> None:
+        written, seconds, skipped = result
         outputs = {_display(p, out): sha256_file(p) for p in sorted(set(map(Path, written)))}
-        state[name] = {"key": keys[name], "outputs": outputs}
+        skipped = sorted({(s.output, s.reason) for s in skipped})
+        state[name] = {"key": keys[name], "outputs": outputs, "skipped": skipped}
         state_file.parent.mkdir(parents=True, exist_ok=True)
         state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
         summary[name] = {"status": "built", "seconds": round(seconds, 2),
                          "outputs": len(outputs)}
         say(f"[{name}] built {len(outputs)} outputs in {seconds:.1f} s")
+        _say_skips(say, name, skipped)
 
     _build(todo, ctx, ctx.params.reproduce.n_jobs, done,
            lambda name: say(f"[{name}] building: {STAGE_BY_NAME[name].description} …"))
     summary = {s.name: summary[s.name] for s in STAGES if s.name in summary}
+    _write_skipped(ctx, state, strict=strict)
+    _write_environment(ctx)
     manifest_path = _write_manifest(ctx, state, params_file)
     say("")
     say(f"{'step':<10} {'status':<7} {'seconds':>8} {'outputs':>8}")
@@ -164,10 +182,11 @@ def _build(todo: list[Stage], ctx: RunContext, n_jobs: int, on_done, on_start) -
     share them.
     """
     def timed(stage: Stage):
-        def run() -> tuple[list[Path], float]:
+        def run() -> tuple[list[Path], float, list]:
             t0 = time.perf_counter()
-            written = [Path(p) for p in stage.write(ctx)]
-            return written, time.perf_counter() - t0
+            with skips.recording() as skipped:
+                written = [Path(p) for p in stage.write(ctx)]
+            return written, time.perf_counter() - t0, skipped
         return run
 
     if n_jobs > 1 and len(todo) > 1:
@@ -188,6 +207,43 @@ def _check_curation(ctx: RunContext) -> None:
         path = ctx.input(seg.lexicon_dir) / f"{layer}.txt"
         if path.is_file():
             curation.warn_if_other_corpus(path, ctx.corpus.sha256, f"{layer} lexicon entries")
+
+
+def _say_skips(say, stage: str, skipped) -> None:
+    for output, reason in skipped:
+        say(f"[{stage}] skipped {output}: {reason}")
+
+
+def _write_skipped(ctx: RunContext, state: dict, *, strict: bool) -> Path:
+    """``results/skipped.csv`` from every stage's recorded skips (header only if none).
+
+    Raises
+    ------
+    SkippedViewError
+        With ``strict``, when a view was skipped (after writing the file).
+    """
+    rows = [skips.Skip(s.name, output, reason) for s in STAGES
+            for output, reason in state.get(s.name, {}).get("skipped", [])]
+    table = skips.skipped_table(rows, [s.name for s in STAGES])
+    path = ctx.write_csv(table, SKIPPED_FILE)
+    if strict and len(table):
+        views = "; ".join(f"{r.stage}: {r.output} ({r.reason})" for r in table.itertuples())
+        raise skips.SkippedViewError(
+            f"--strict: {len(table)} view(s) skipped (listed in {path}): {views}")
+    return path
+
+
+def _write_environment(ctx: RunContext) -> Path:
+    """``results/environment.json``: the machine of this run (versions, BLAS, CPU flags).
+
+    Kept out of the manifest, which must have the same bytes on every machine; the file
+    is not committed (``.gitignore``).
+    """
+    path = ctx.paths.results / ENVIRONMENT_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(environment.describe(), indent=2, sort_keys=True) + "\n",
+                    encoding="utf-8")
+    return path
 
 
 def _write_manifest(ctx: RunContext, state: dict, params_file: Path) -> Path:
@@ -222,10 +278,14 @@ def _inputs(ctx: RunContext) -> dict[str, dict]:
 
 
 def build_manifest(ctx: RunContext, state: dict, params_file: Path | None = None) -> dict:
-    """Hashes of every output, params, seeds, inputs, precision policy and environment."""
+    """Hashes of every output (``results/skipped.csv`` included), params, seeds, inputs and
+    the precision policy. Nothing in it describes the machine (``environment.json``)."""
     outputs = {}
     for stage in STAGES:
         outputs.update(state.get(stage.name, {}).get("outputs", {}))
+    skipped = ctx.paths.results / SKIPPED_FILE
+    if skipped.is_file():
+        outputs[_display(skipped, ctx.out)] = sha256_file(skipped)
     params = ctx.params.to_dict()
     raw = resolve(ctx.params.corpus.raw, ctx.root)
     return {
@@ -237,7 +297,6 @@ def build_manifest(ctx: RunContext, state: dict, params_file: Path | None = None
                 "sha256": sha256_file(raw) if raw.is_file() else _hash_paths([raw], ctx.root)},
         "inputs": _inputs(ctx),
         "precision": PRECISION,
-        "environment": environment.describe(),
     }
 
 
@@ -255,12 +314,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="the [reproduce.reduced] profile (fewer models; for tests)")
     parser.add_argument("--strict-labels", action="store_true",
                         help="refuse topic labels that do not fit (the published run)")
+    parser.add_argument("--strict", action="store_true",
+                        help="fail when a view is skipped (results/skipped.csv lists them)")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     params = load_params(args.params)
-    run(args.params, args.out, force=args.force, only=args.only, quiet=args.quiet,
-        params=params.reduced() if args.reduced else params,
-        strict_labels=args.strict_labels)
+    try:
+        run(args.params, args.out, force=args.force, only=args.only, quiet=args.quiet,
+            params=params.reduced() if args.reduced else params,
+            strict_labels=args.strict_labels, strict=args.strict)
+    except skips.SkippedViewError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -6,7 +6,8 @@ The command a replication reviewer runs. Every output listed in the committed
 - CSV tables cell by cell: text exactly, numbers within a tolerance;
 - other text outputs (TeX, JSON, GEXF, HTML) token by token, numbers within tolerance;
 - figures (PNG, PDF, SVG) through their source tables, which are compared above;
-- the manifest itself is skipped (it records the machine's environment).
+- the manifest itself is skipped (it holds the figures' hashes, which depend on font
+  rasterisation; ``results/environment.json``, the machine, is not an output).
 
 A printed number may differ by the tolerance (``rel`` × |x| + ``abs``) or by one
 unit in its last printed digit, whichever is larger. Exits 1 on any difference

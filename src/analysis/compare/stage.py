@@ -21,9 +21,10 @@ from .. import io
 from ..evidence import Contrast, Coverage, NoTextError, coverage, evidence_label, resolve_contrast
 from ..parallel import fork_map
 from ..plots.compare import (draw_actor_mentions, draw_correspondence, draw_difference,
-                             draw_keyness, draw_topic_prevalence)
+                             draw_keyness, draw_topic_prevalence, last_refusal)
 from ..plots.titles import draw_title_themes
 from ..segment import formulas
+from ..skips import skip
 from ..topics import TopicResults, read_results
 from .actors import (actor_difference, actor_keywords, actor_mentions, actor_topics,
                      load_actors, title_actor_mentions)
@@ -166,8 +167,11 @@ def _themes(ctx: RunContext, topics: TopicResults | None) -> tuple[Theme, ...]:
 
 def _figure(ctx: RunContext, fig, stem: str) -> list[Path]:
     """Save ``fig``; a draw function returns None for a grouping with fewer than
-    two groups with data (it logs the skip), and nothing is written."""
-    return [] if fig is None else ctx.save_figure(fig, stem)
+    two groups with data (it logs the details): the figure is skipped with its reason."""
+    if fig is None:
+        skip(stem, last_refusal())
+        return []
+    return ctx.save_figure(fig, stem)
 
 
 def _csv(ctx: RunContext, df: pd.DataFrame, role: str, *fill: str) -> Path:
@@ -196,9 +200,16 @@ def _write_group(ctx: RunContext, x: CompareInputs, by: str) -> list[Path]:
         out.append(_csv(ctx, kw, "keyness_by", by))
         out += _figure(ctx, draw_keyness(kw, by, evidence=x.evidence("text"),
                                             top_n=p.keyness_top_n), f"keyness_{by}")
+    elif by in p.keyness_groups:
+        skip(io.OUTPUTS["keyness_by"].format(by), "fewer than two groups with body text")
+    kwt = None
     if by in p.title_keyness_groups:
-        kwt = keyness(x.title_tokens, arts, by, level="title",
-                      min_count=p.title_keyness_min_count, **kw_opts)
+        try:
+            kwt = keyness(x.title_tokens, arts, by, level="title",
+                          min_count=p.title_keyness_min_count, **kw_opts)
+        except NoTextError as exc:
+            skip(io.OUTPUTS["keyness_titles_by"].format(by), str(exc))
+    if kwt is not None:
         out.append(_csv(ctx, kwt, "keyness_titles_by", by))
         out += _figure(ctx, draw_keyness(kwt, by, evidence=x.evidence("title"),
                                             top_n=p.keyness_top_n), f"keyness_titles_{by}")
@@ -208,6 +219,8 @@ def _write_group(ctx: RunContext, x: CompareInputs, by: str) -> list[Path]:
         out += _figure(ctx, draw_correspondence(io.as_written(ca), by,
                                                    evidence=x.evidence("text")),
                                f"correspondence_biplot_{by}")
+    elif by in p.ca_groups:
+        skip(io.OUTPUTS["correspondence"].format(by), "fewer than two groups with body text")
     return out
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from ..io import FLOAT_FORMAT
 from .measures import association, cooccurrence, filter_edges, select_keywords
 from .windows import binary, doc_term_matrix, term_table
 
@@ -101,17 +102,32 @@ def seeded_layout(G: nx.Graph, *, weight: str = "weight", seed: int = 0,
     return {n: (float(round(p[0], 6)), float(round(p[1], 6))) for n, p in pos.items()}
 
 
+def _written(value):
+    """A float at the written precision (:data:`analysis.io.FLOAT_FORMAT`); else as is."""
+    if isinstance(value, (float, np.floating)):
+        return float(FLOAT_FORMAT % value)
+    return value
+
+
 def write_gexf(G: nx.Graph, path: str | Path, *, pos: dict | None = None,
                colours: dict | None = None) -> Path:
     """GEXF for Gephi with every attribute; byte-stable (no modification date).
 
-    ``pos`` and ``colours`` (term -> hex) go into Gephi's ``viz`` tags.
+    ``pos`` and ``colours`` (term -> hex) go into Gephi's ``viz`` tags. Every float
+    (attributes, sizes, positions) is written at the CSV precision, 6 significant
+    digits (``docs/numbers.md``): full-precision floats differ in their last digits
+    between CPUs.
     """
-    H = G.copy()
+    H = G.copy()   # new attribute dicts, same node and edge order
+    H.graph.update({k: _written(v) for k, v in H.graph.items()})
+    for _, _, d in H.edges(data=True):
+        d.update({k: _written(v) for k, v in d.items()})
     for n, d in H.nodes(data=True):
-        viz = {"size": float(d.get("freq", 1))}
+        d.update({k: _written(v) for k, v in d.items()})
+        viz = {"size": _written(float(d.get("freq", 1)))}
         if pos is not None and n in pos:
-            viz["position"] = {"x": float(pos[n][0]) * 500, "y": float(pos[n][1]) * 500, "z": 0.0}
+            viz["position"] = {"x": _written(float(pos[n][0]) * 500),
+                               "y": _written(float(pos[n][1]) * 500), "z": 0.0}
         if colours is not None and n in colours:
             r, g, b = (int(colours[n][i:i + 2], 16) for i in (1, 3, 5))
             viz["color"] = {"r": r, "g": g, "b": b, "a": 1.0}

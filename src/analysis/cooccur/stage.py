@@ -25,6 +25,7 @@ from ..io import OUTPUTS
 from ..parallel import fork_map
 from ..plots import cooccur as plots
 from ..plots.style import style
+from ..skips import skip
 from .differential import (differential_layout, differential_network, group_articles,
                            group_coverage, within_text)
 from .kwic import edge_lines, kwic
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CooccurInputs", "Differential", "EgoNetworks", "differential_figure",
            "ego_figure", "figures", "network_figure", "prepare", "summary", "title_figure",
-           "write"]
+           "unsupported", "write"]
 
 
 @dataclass(frozen=True)
@@ -270,15 +271,52 @@ def differential_figure(x: CooccurInputs) -> Figure:
         labels=(a, b), glossary=x.label_gloss, group_kind=d.group_col)
 
 
+def _empty_network(net: CooccurrenceNetwork, what: str, window_word: str,
+                   min_windows: int) -> str | None:
+    """Why a network cannot be drawn (no edges), or None."""
+    s = net.summary()
+    if s["n_edges"]:
+        return None
+    return (f"the {what} network has no edges: {s['n_nodes']} of {s['n_keywords']} keywords "
+            f"(terms in >= {min_windows} {window_word}) and no pair in >= {net.min_count} "
+            f"{window_word} together ({s['n_windows']} {window_word})")
+
+
+def unsupported(x: CooccurInputs) -> dict[str, str]:
+    """Figures of the stage the corpus cannot support, ``{file stem: reason}``."""
+    p, out = x.params, {}
+    why = _empty_network(x.network, "body", x.window_word, p.min_windows)
+    if why:
+        out["cooccurrence_network"] = why
+    for r in x.ego.terms.itertuples():
+        if r.status != "ok":
+            out[f"cooccurrence_ego_{r.slug}"] = (
+                f"ego term {r.term!r}: {r.status} (ego networks need a token of the "
+                f"segmentation with neighbours in >= {p.ego_min_count} {x.window_word})")
+    d = x.differential
+    if d is None:
+        out["cooccurrence_differential"] = ("[contrast] names no two groups with body text "
+                                            "in the articles")
+    elif d.table is None:
+        out[d.stem] = (f"{d.group_col} = {d.groups[0]} vs {d.groups[1]}: a group has fewer "
+                       f"than {p.differential.min_articles} articles with body text")
+    why = _empty_network(x.title_network, "title", "unique titles", p.title.min_windows)
+    if why:
+        out["cooccurrence_title_network"] = why
+    return out
+
+
 def figure_tasks(x: CooccurInputs) -> list[tuple[str, Callable[[], Figure]]]:
-    """Every figure of the stage as ``(file stem, function drawing it)``."""
+    """Every figure of the stage the corpus supports, as ``(file stem, function drawing
+    it)``; :func:`unsupported` says why the others are not drawn."""
     tasks = [("cooccurrence_network", partial(network_figure, x))]
     tasks += [(f"cooccurrence_ego_{r.slug}", partial(ego_figure, x, r.term))
               for r in x.ego.terms.itertuples() if r.status == "ok"]
     if x.differential is not None and x.differential.table is not None:
         tasks.append((x.differential.stem, partial(differential_figure, x)))
     tasks.append(("cooccurrence_title_network", partial(title_figure, x)))
-    return tasks
+    skipped = unsupported(x)
+    return [(stem, draw) for stem, draw in tasks if stem not in skipped]
 
 
 def figures(x: CooccurInputs) -> Iterator[tuple[str, Figure]]:
@@ -350,11 +388,14 @@ def write(ctx: RunContext) -> list[Path]:
     out += _differential_tables(ctx, x.differential)
     out += _network_tables(ctx, x.title_network, "cooccurrence_title", "title")
     out.append(ctx.write_csv(summary(x), OUTPUTS["cooccurrence_summary"]))
+    for stem, reason in sorted(unsupported(x).items()):
+        skip(stem, reason)
+
     def draw_and_save(task: tuple[str, Callable[[], Figure]]) -> list[Path]:
         stem, draw = task
         # save in the project style: savefig reads bbox, dpi and font embedding from it
         with style():
-            return ctx.save_figure(draw(), stem)
+            return ctx.save_figure(draw, stem)
 
     for paths in fork_map(draw_and_save, figure_tasks(x), x.params.n_jobs):
         out += paths

@@ -22,7 +22,7 @@ from .labels import term
 from .style import CATEGORIES, caption, colour, figsize, human, setup_style, tag
 
 __all__ = ["draw_actor_mentions", "draw_correspondence", "draw_difference", "draw_keyness",
-           "draw_topic_prevalence", "group_colour"]
+           "draw_topic_prevalence", "group_colour", "last_refusal"]
 
 log = logging.getLogger(__name__)
 #: Interval bounds of the compare tables.
@@ -51,11 +51,24 @@ def _no_text_note(cov: pd.DataFrame, by: str) -> str | None:
     return "No text-level estimate (titles only): " + ", ".join(parts) + "."
 
 
+#: Why the last ``draw_*`` of this process returned None (see :func:`last_refusal`).
+_REFUSAL: list[str] = []
+
+
+def last_refusal() -> str:
+    """Why the last ``draw_*`` call that returned None drew nothing (and forget it)."""
+    reason = _REFUSAL[-1] if _REFUSAL else "fewer than two groups with data"
+    _REFUSAL.clear()
+    return reason
+
+
 def _too_few(groups: Iterable, what: str, by: str) -> bool:
     groups = list(groups)
     if len(groups) < 2:
-        log.warning("figure of %s by %s skipped: %d group(s) with data (%s)", what, by,
-                 len(groups), ", ".join(map(str, groups)) or "none")
+        reason = (f"figure of {what} by {by}: {len(groups)} group(s) with data "
+                  f"({', '.join(map(str, groups)) or 'none'}); it needs two")
+        log.warning(reason)
+        _REFUSAL[:] = [reason]
         return True
     return False
 

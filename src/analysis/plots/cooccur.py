@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.text import Text
 
+from ..skips import CannotDraw
 from .labels import Labels, active
 from .style import CATEGORIES, MISSING_COLOUR, colour, figsize, human, style, tag
 from .style import caption as add_caption
@@ -127,6 +128,8 @@ def draw_graph(ax, nodes: pd.DataFrame, edges: pd.DataFrame, *, colours: dict,
     list of matplotlib Text
         The labels of the ``n_labels`` most frequent nodes.
     """
+    if nodes.empty:
+        raise CannotDraw("a network without nodes cannot be drawn")
     nodes = nodes.sort_values("term")
     terms = nodes["term"].tolist()
     pos = dict(zip(terms, zip(nodes["x"], nodes["y"])))

@@ -22,12 +22,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
+from ..skips import CannotDraw  # noqa: E402
 from .fonts import core_subset, truetype_outlines  # noqa: E402
 
 __all__ = [
     "CATEGORIES", "CJK_FONT_FILE", "FigureOverflowError", "MAX_HEIGHT", "MIN_FONT_PT",
     "MISSING_COLOUR", "MissingGlyphError", "PALETTE", "WIDTHS", "caption", "cjk_font_path",
-    "colour", "colours", "figsize", "human", "save", "setup_style", "show", "style", "tag",
+    "colour", "colours", "figsize", "fits", "human", "overflow", "save", "setup_style", "show",
+    "style", "tag",
 ]
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -75,8 +77,9 @@ class MissingGlyphError(RuntimeError):
     """A figure asked for a character its font cannot draw."""
 
 
-class FigureOverflowError(RuntimeError):
-    """Drawn content reaches outside the figure's named page size."""
+class FigureOverflowError(CannotDraw):
+    """Drawn content reaches outside the figure's named page size (a figure that cannot
+    fit is skipped, :mod:`analysis.skips`)."""
 
 
 def figsize(width: str, height: float) -> tuple[float, float]:
@@ -251,6 +254,24 @@ def _check_glyphs(caught: list[warnings.WarningMessage], where: str) -> None:
                if "missing from" in str(w.message) or "Glyph" in str(w.message)]
     if missing:
         raise MissingGlyphError(f"{where}: " + "; ".join(sorted(set(missing))))
+
+
+def overflow(fig) -> float:
+    """How far (inches) drawn content reaches outside the page (<= 0: it fits).
+
+    Lays the figure out in the project style without rasterising it, so a ``draw_*``
+    function can try layouts until one fits before :func:`save` refuses it.
+    """
+    with style():
+        fig.draw_without_rendering()
+        box = fig.get_tightbbox(fig.canvas.get_renderer())
+    w, h = fig.get_size_inches()
+    return max(-box.x0, -box.y0, box.x1 - w, box.y1 - h)
+
+
+def fits(fig) -> bool:
+    """Whether ``fig``'s content stays on its page (within :data:`OVERFLOW_TOLERANCE`)."""
+    return overflow(fig) <= OVERFLOW_TOLERANCE
 
 
 def _check_overflow(fig, where: str) -> None:

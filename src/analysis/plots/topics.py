@@ -7,16 +7,17 @@ and the evidence line of its caption, and returns a Figure; saving is the stage'
 from __future__ import annotations
 
 import textwrap
+import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from .labels import register, term
-from .style import caption, colour, figsize, human, setup_style
+from .style import caption, colour, figsize, fits, human, setup_style
 
 __all__ = ["draw_article_heatmap", "draw_article_heatmaps", "draw_convergence",
-           "draw_k_diagnostics", "draw_top_words"]
+           "draw_k_diagnostics", "draw_top_words", "draw_top_words_pages"]
 
 SECTION_ORDER = ["party_committees", "political_legal_organs", "other_units"]
 TIER_ORDER = ["national", "province", "city", "county", "grassroots"]
@@ -117,25 +118,11 @@ def draw_convergence(convergence: pd.DataFrame, *, evidence: str) -> plt.Figure:
     return fig
 
 
-def draw_top_words(terms: pd.DataFrame, labels: pd.DataFrame, *, evidence: str) -> plt.Figure:
-    """Top words by probability for every topic, titled with label and gloss.
-
-    Parameters
-    ----------
-    terms : DataFrame
-        :func:`analysis.topics.topic_terms`' table; its ``method == "prob"`` rows are drawn.
-    labels : DataFrame
-        ``topic``, ``label``, ``gloss``.
-    evidence : str
-        Caption line on the text the model stands on.
-    """
-    prob = terms[terms["method"] == "prob"].sort_values(["topic", "rank"], kind="stable")
-    topics = sorted(prob["topic"].unique())
+def _top_words_figure(prob: pd.DataFrame, lab: pd.DataFrame, topics: list, ncol: int, *,
+                      title: str, evidence: str) -> plt.Figure:
+    """One page of top-word panels for ``topics``, ``ncol`` panels a row."""
     k = len(topics)
-    ncol = 4 if k > 6 else 3
     nrow = int(np.ceil(k / ncol))
-    _register_topic_labels(labels)
-    lab = labels.set_index("topic")
     n_words = int(prob.groupby("topic").size().max())
     setup_style()  # also in force when the stage saves the figure
     fig, axes = plt.subplots(nrow, ncol, figsize=figsize(
@@ -162,10 +149,87 @@ def draw_top_words(terms: pd.DataFrame, labels: pd.DataFrame, *, evidence: str) 
             # Short and left-aligned: a longer, centred label is wider than a narrow
             # panel and can leave the page at the right edge.
             ax.set_xlabel("word probability", fontsize=6, loc="left")
-    fig.suptitle("Top words per topic (probability); LDA on body paragraphs", x=0.01,
-                 ha="left")
+    fig.suptitle(title, x=0.01, ha="left")
     caption(fig, [evidence])
     return fig
+
+
+def _top_words_tables(terms: pd.DataFrame, labels: pd.DataFrame):
+    prob = terms[terms["method"] == "prob"].sort_values(["topic", "rank"], kind="stable")
+    _register_topic_labels(labels)
+    return prob, labels.set_index("topic"), sorted(prob["topic"].unique())
+
+
+_TOP_WORDS_TITLE = "Top words per topic (probability); LDA on body paragraphs"
+
+
+def draw_top_words(terms: pd.DataFrame, labels: pd.DataFrame, *, evidence: str) -> plt.Figure:
+    """Top words by probability for every topic on one page, titled with label and gloss.
+
+    Parameters
+    ----------
+    terms : DataFrame
+        :func:`analysis.topics.topic_terms`' table; its ``method == "prob"`` rows are drawn.
+    labels : DataFrame
+        ``topic``, ``label``, ``gloss``.
+    evidence : str
+        Caption line on the text the model stands on.
+
+    With many topics the page may not hold them all; :func:`draw_top_words_pages`
+    splits them over pages that do.
+    """
+    prob, lab, topics = _top_words_tables(terms, labels)
+    return _top_words_figure(prob, lab, topics, 4 if len(topics) > 6 else 3,
+                             title=_TOP_WORDS_TITLE, evidence=evidence)
+
+
+def _top_words_layouts(k: int, n_words: int):
+    """``(topics per page, panels a row)`` to try, in order: the one-page default, then
+    one page with fewer panels a row, then 2, 3, … pages, each as tall as a page allows."""
+    default = 4 if k > 6 else 3
+    yield k, default
+    row_in = 0.12 * n_words + 0.7
+    for n_pages in range(1, k + 1):
+        per_page = int(np.ceil(k / n_pages))
+        if n_pages > 1 and per_page == int(np.ceil(k / (n_pages - 1))):
+            continue
+        for ncol in (4, 3, 2):
+            tall = np.ceil(per_page / ncol) * row_in + 0.7 > 9.0
+            if (per_page, ncol) != (k, default) and ncol <= max(per_page, 2) and not tall:
+                yield per_page, ncol
+
+
+def draw_top_words_pages(terms: pd.DataFrame, labels: pd.DataFrame, *, evidence: str,
+                         stem: str = "topic_top_words") -> dict[str, plt.Figure]:
+    """:func:`draw_top_words` on as few pages as fit: ``{stem: Figure, stem_2: …}``.
+
+    The one-page figure when its content stays on the page (the seed's K); else one
+    page with fewer, wider panels a row; else the topics in order over 2, 3, … pages:
+    the first layout whose every page fits (:func:`~analysis.plots.style.fits`). If
+    none does, the one-page figure is returned and saving it reports the overflow
+    (the stage then skips the figure with that reason).
+    """
+    prob, lab, topics = _top_words_tables(terms, labels)
+    n_words = int(prob.groupby("topic").size().max()) if len(prob) else 0
+    for per_page, ncol in _top_words_layouts(len(topics), n_words):
+        chunks = [topics[i:i + per_page] for i in range(0, len(topics), per_page)]
+        pages: dict[str, plt.Figure] = {}
+        for j, chunk in enumerate(chunks):
+            title = _TOP_WORDS_TITLE + (f" (page {j + 1} of {len(chunks)})"
+                                        if len(chunks) > 1 else "")
+            fig = _top_words_figure(prob, lab, chunk, ncol, title=title, evidence=evidence)
+            pages[stem + (f"_{j + 1}" if j else "")] = fig
+            with warnings.catch_warnings():
+                # a layout being tried may collapse; it is then refused, not drawn
+                warnings.simplefilter("ignore", UserWarning)
+                ok = fits(fig)
+            if not ok:
+                break
+        else:
+            return pages
+        for fig in pages.values():
+            plt.close(fig)
+    return {stem: draw_top_words(terms, labels, evidence=evidence)}
 
 
 def _order_articles(at: pd.DataFrame) -> pd.DataFrame:

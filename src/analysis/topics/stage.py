@@ -10,7 +10,7 @@ from .. import io
 from ..evidence import evidence_label
 from ..parallel import fork_map
 from ..plots.topics import (draw_article_heatmaps, draw_convergence, draw_k_diagnostics,
-                            draw_top_words)
+                            draw_top_words_pages)
 from .ldavis import ldavis_page
 from .results import TABLES, TopicResults, build
 
@@ -54,8 +54,8 @@ def _figure_makers(ctx: RunContext, res: TopicResults) -> list[Callable[[], dict
             res.k_table, chosen_k=res.num_topics, evidence=f"{ev['text']} {sweep}.")},
         lambda: {"topic_convergence": draw_convergence(res.convergence,
                                                        evidence=f"{ev['text']} {reported}.")},
-        lambda: {"topic_top_words": draw_top_words(res.terms, res.labels,
-                                                   evidence=f"{ev['text']} {reported}.")},
+        lambda: draw_top_words_pages(res.terms, res.labels,
+                                     evidence=f"{ev['text']} {reported}."),
         lambda: draw_article_heatmaps(res.article_topics, ctx.articles, res.labels,
                                       evidence=f"{ev['text']} {reported}."),
     ]
