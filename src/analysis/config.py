@@ -437,7 +437,7 @@ class ValidationParams:
     kinds: tuple[str, ...] = ("word_intrusion", "word_set_intrusion", "topic_intrusion",
                               "label_intrusion", "optimal_label")
     language: str = "zh+en"
-    form_version: str = "pingan-validation-v1"
+    form_version: str = "pingan-validation-v2"
     alpha: float = 0.05
     min_tokens: int = 10
     simulated_coders: tuple[str, ...] = ("perfect", "noisy:0.85", "noisy:0.7", "random")
