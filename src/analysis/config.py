@@ -291,7 +291,7 @@ class CompareParams:
     figure_groups: tuple[str, ...] = ("section", "unit_type", "tier")
     actors: str = "data/actors.csv"
     n_boot: int = 2000
-    min_articles_ci: int = 4
+    min_articles_ci: int = 10
     random_state: int = 20240707
     n_perm: int = 9999
     max_exact: int = 100000
