@@ -46,12 +46,18 @@ def main(argv=None) -> int:
     ap.add_argument("--reps", type=int, default=None, help="override [bench] sim_reps")
     ap.add_argument("--n-jobs", type=int, default=None, help="override [bench] n_jobs")
     ap.add_argument("--out", type=Path, default=ROOT, help="output root")
+    ap.add_argument("--summarise-only", action="store_true",
+                    help="recompute the summary and figure from the runs table, no fitting")
     ap.add_argument("--extend", action="store_true",
                     help="add --reps runs to those in results/inference_simulation_runs.csv "
                          "(seeded by run number, so the union equals one longer run)")
     args = ap.parse_args(argv)
     ctx = RunContext.from_file(out=args.out)
     p, b = ctx.params, ctx.params.bench
+    runs_path = args.out / "results" / "inference_simulation_runs.csv"
+    text = dict(keep_default_na=False, na_values=[""])   # a role is text, never NA
+    if args.summarise_only:
+        return _write_summary(ctx, io.read_csv(runs_path, **text), p.topics.num_topics)
     frame = paragraph_documents(ctx.corpus.paragraphs, include_headings=p.topics.include_headings)
     docs = ctx.segmenter.tokenize(frame["text"].tolist())
     model = model_from_params(p.topics).fit(docs)
@@ -61,27 +67,31 @@ def main(argv=None) -> int:
                 for d in b.sim_deltas]
     inf = from_options(**inference_options(p.compare))
     start = time.time()
-    runs_path = args.out / "results" / "inference_simulation_runs.csv"
-    earlier = io.read_csv(runs_path) if args.extend else None
+    earlier = io.read_csv(runs_path, **text) if args.extend else None
     first = int(earlier["rep"].max()) + 1 if earlier is not None else 0
     runs = simulate(truth, settings, reps=args.reps or b.sim_reps, random_state=b.sim_seed,
                     model_params=model_kwargs(p.topics), inference=inf,
                     n_jobs=args.n_jobs or b.n_jobs, top_n=p.topics.top_n,
                     min_overlap=b.sim_min_overlap, first_rep=first)
     if earlier is not None:
-        runs = io.as_written(pd.concat([io.as_written(earlier), io.as_written(runs)],
-                                       ignore_index=True))
+        runs = io.as_written(pd.concat([earlier, io.as_written(runs, **text)],
+                                       ignore_index=True), **text)
     runs = runs.sort_values(["n_a", "n_b", "delta", "rep", "topic"], kind="stable")
-    summary = summarise(runs)
     io.write_csv(runs, runs_path)
-    io.write_csv(summary, args.out / "results" / "inference_simulation.csv")
-    fig = draw_inference_simulation(summary, alpha=inf.alpha,
-                                    evidence=f"Corpora drawn from the reported model (K = "
-                                             f"{model.num_topics}); {summary['runs'].max()} "
-                                             "runs per setting.")
-    ctx.save_figure(fig, "inference_simulation")
     print(f"{len(settings)} settings x {args.reps or b.sim_reps} runs in "
           f"{time.time() - start:.0f} s")
+    return _write_summary(ctx, runs, model.num_topics)
+
+
+def _write_summary(ctx, runs: pd.DataFrame, k: int) -> int:
+    """The summary table and figure of a runs table."""
+    inf = from_options(**inference_options(ctx.params.compare))
+    summary = summarise(runs)
+    io.write_csv(summary, ctx.out / "results" / "inference_simulation.csv")
+    fig = draw_inference_simulation(summary, alpha=inf.alpha,
+                                    evidence=f"Corpora drawn from the reported model (K = "
+                                             f"{k}); {summary['runs'].max()} runs per setting.")
+    ctx.save_figure(fig, "inference_simulation")
     print(summary.round(3).to_string())
     return 0
 

@@ -161,7 +161,7 @@ def one_run(truth: Truth, *, n_a: int, n_b: int, delta: float, up: int, down: in
     k = truth.topic_word.shape[0]
     planted = np.zeros(k)
     planted[up], planted[down] = delta, -delta
-    role = np.array(["null"] * k, dtype=object)
+    role = np.array(["unshifted"] * k, dtype=object)
     if delta:
         role[up], role[down] = "up", "down"
     return pd.DataFrame({
@@ -204,16 +204,18 @@ def _mc(p: float, n: int) -> float:
 
 
 def summarise(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per setting and role (``up``, ``down``, ``null``): coverage of the planted and of
+    """Per setting and role (``up``, ``down``, ``unshifted``): coverage of the planted and of
     the realised difference, bias, rejection rate (power for up/down, false-positive
     rate per null topic), with Monte Carlo standard errors; per setting also the
     family-wise false-positive rate over the null topics (``p_adj``) and the share of
     runs that recovered every topic."""
+    if runs["role"].isna().any():
+        raise ValueError("runs without a role: read the runs table with keep_default_na=False")
     rows = []
     for (n_a, n_b, delta), g in runs.groupby(["n_a", "n_b", "delta"], sort=True):
         n_runs = g["rep"].nunique()
         per_run = g.groupby("rep")
-        fw = per_run.apply(lambda r: bool((r.loc[r["role"] == "null", "significant_adj"]
+        fw = per_run.apply(lambda r: bool((r.loc[r["role"] == "unshifted", "significant_adj"]
                                            .astype(bool)).any()), include_groups=False)
         recovered = per_run["recovered_all"].first().astype(bool)
         for role, h in g.groupby("role", sort=True):

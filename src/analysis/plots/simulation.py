@@ -29,12 +29,12 @@ def draw_inference_simulation(summary: pd.DataFrame, *, alpha: float, evidence: 
         marker, ls = _STYLES[i % len(_STYLES)]
         g = summary[(summary["n_a"] == n_a) & (summary["n_b"] == n_b)]
         label = f"{n_a} vs {n_b}"
-        up = g[g["role"].isin(["up"]) | ((g["delta"] == 0) & (g["role"] == "null"))]
+        up = g[g["role"].isin(["up"]) | ((g["delta"] == 0) & (g["role"] == "unshifted"))]
         kw = dict(marker=marker, ls=ls, color="#333333", ms=4, lw=0.9, capsize=2)
         axes[0].errorbar(up["delta"], up["coverage"], 2 * up["coverage_mc_se"], label=label, **kw)
         axes[1].errorbar(up["delta"], up["rejection_rate"], 2 * up["rejection_mc_se"],
                          label=f"{label}: shifted topic", **kw)
-        null = g[g["role"] == "null"]
+        null = g[g["role"] == "unshifted"]
         axes[1].plot(null["delta"], null["familywise_fp"], marker=marker, ls="none",
                      mfc="white", mec="#333333", ms=4, label=f"{label}: family-wise FP")
         axes[2].errorbar(up["delta"], up["bias"], 2 * up["bias_mc_se"], label=label, **kw)
