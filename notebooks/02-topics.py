@@ -118,7 +118,7 @@ k.loc[k["k"] == model.num_topics, cols].round(3)
 # %% [markdown]
 # ## 3 · Did the fit reach its optimum?
 # A variational LDA fit stops in a local optimum that depends on its seed. The reported
-# model is the best of `restarts` fits (restart 0 with `random_state`, the others with
+# model is the best of `restarts` fits (the first with `random_state`, the others with
 # seeds derived from it) by the variational bound on the training paragraphs, in nats per
 # kept token (higher is better); the K sweep above uses single fits. Below: every
 # restart's final bound, and the chosen fit's bound after each pass
@@ -172,7 +172,7 @@ res.exemplars[["topic", "label", "rank", "article_id", "title", "proportion", "t
 # about zero means no closer than an unrelated topic). A topic whose mean is below
 # `min_stability` is *unstable* (`stable`, `stability_note`): it does not come back under
 # other seeds, and it is not compared across groups.
-# The comparisons (notebook 04) report each refit's estimate as reproducibility beside
+# The comparisons (the compare-units notebook) report each refit's estimate as reproducibility beside
 # the reported model's interval; refits never widen an interval.
 
 # %%

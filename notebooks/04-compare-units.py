@@ -84,12 +84,12 @@ for by in ["section", "unit_type", "tier"]:
 # %% [markdown]
 # ## 2. Topic prevalence per group (text-level), over units
 # An article's share of a topic is the reported model's (the labelled model whose words
-# notebook 02 shows); the group estimate is the mean over its text units (articles, or
-# articles of one `cluster_by` value merged). The interval, at level 1 − `alpha`, is a
-# bootstrap-t over units built on the logit scale, so it stays inside [0, 1]; resamples
+# the topics notebook shows); the group estimate is the mean over its text units (articles, or
+# articles of one `cluster_by` value merged). The interval, at the level set by `alpha`, is a
+# bootstrap-t over units built on the logit scale, so it stays between zero and one; resamples
 # with no spread are counted (`n_degenerate`), never clipped. Groups with fewer than
 # `min_articles_ci` units get a point estimate and no interval, and their `status` says so.
-# Refits of the model with other seeds are not mixed into any interval (section 3 reports
+# Refits of the model with other seeds are not mixed into any interval (the next section reports
 # them as reproducibility).
 
 # %%
@@ -171,7 +171,7 @@ tdiff[["theme", "theme_label", "k_a", "n_a", "k_b", "n_b", "estimate", "ci_low",
 # adjustment over the family its `p_adj_family` names (valid under the dependence of shares
 # that sum to one). `mde` is the smallest difference the test detects with `power` at these
 # n: a topic that does not differ says only that differences smaller than its `mde` cannot
-# be ruled out. A topic that the refits do not find again (unstable, notebook 02) is not
+# be ruled out. A topic that the refits do not find again (unstable, see the topics notebook) is not
 # compared and its row says why; for the others, each refit's estimate, their sign agreement
 # and the share of refits whose own test rejects say how much rests on one model fit, and
 # the leave-one-unit-out range how much rests on one article.

@@ -33,7 +33,7 @@ TABLE = {"corpus.id": "", "corpus.title": "title", "corpus.text": "text", "corpu
 #: Fewer and shorter models than [reproduce.reduced]: these tests are about what a corpus
 #: supports, not about the models.
 FAST = {"topics.k_range": [4, 5], "topics.passes": 10, "topics.iterations": 100,
-        "compare.n_boot": 100, "compare.coverage_reps": 100, "compare.n_perm": 199,
+        "compare.n_boot": 100, "compare.power_sims": 50, "compare.n_perm": 199,
         "cooccur.differential.n_perm": 199}
 
 

@@ -169,7 +169,7 @@ def one_run(truth: Truth, *, n_a: int, n_b: int, delta: float, up: int, down: in
         "realised": c["theta"][in_a].mean(axis=0) - c["theta"][~in_a].mean(axis=0),
         **{col: d[col].to_numpy() for col in ("estimate", "ci_low", "ci_high", "p_value",
                                               "p_adj", "significant", "significant_adj")},
-        "similarity": sim, "overlap": overlap,
+        "scale": "proportion", "similarity": sim, "overlap": overlap,
         "recovered_all": bool((overlap >= min_overlap).all())})
 
 
