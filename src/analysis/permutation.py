@@ -33,7 +33,7 @@ import numba
 import numpy as np
 
 __all__ = ["Splits", "invert", "max_t_adjust", "minimum_detectable", "splits",
-           "welch_p", "welch_t", "welch_test"]
+           "welch_p", "welch_test"]
 
 #: Relative tolerance for "as extreme as the observed statistic": the sums behind a
 #: statistic come from BLAS, whose kernels may order additions differently.
@@ -199,12 +199,6 @@ def _p_kernel(s1, s2, a1, c, t1, t2, ta1, scale0, n_a, n_b, delta, active, tie):
                 count += 1
         out[j] = count / n_splits
     return out
-
-
-def welch_t(rows: np.ndarray, y: np.ndarray, n_a: int) -> np.ndarray:
-    """Welch t of ``mean(a) - mean(b)`` for every split (rows) and column of ``y``
-    (``(n, k)``, group a's units first); returns ``(n_splits, k)``."""
-    return _Moments(rows, y, n_a).t(0.0)
 
 
 def _threshold(obs: np.ndarray) -> np.ndarray:

@@ -16,9 +16,8 @@ from scipy import stats as _st
 
 from . import resample
 
-__all__ = ["LINKS", "RANGES", "bh", "bootstrap_means", "bootstrap_t_stats", "g2", "group_rng",
-           "keyness_2x2", "log_ratio", "mean_interval", "percentile_interval",
-           "permutation_p"]
+__all__ = ["LINKS", "RANGES", "bh", "bootstrap_t_stats", "g2", "group_rng",
+           "keyness_2x2", "log_ratio", "mean_interval", "permutation_p"]
 
 
 def g2(o11, o12, o21, o22) -> np.ndarray:
@@ -76,19 +75,6 @@ def group_rng(random_state: int, name: str) -> np.random.Generator:
     on which other groups are estimated."""
     return np.random.default_rng(
         np.random.SeedSequence([int(random_state), zlib.crc32(str(name).encode("utf-8"))]))
-
-
-def bootstrap_means(x: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """Means of ``n_boot`` resamples of the rows of ``x`` (units drawn with replacement)."""
-    x = np.asarray(x, dtype=float)
-    idx = rng.integers(0, len(x), size=(n_boot, len(x)))
-    return x[idx].mean(axis=1)
-
-
-def percentile_interval(draws: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile interval of bootstrap draws (rows are replicates)."""
-    lo, hi = np.percentile(draws, [100 * (1 - ci) / 2, 100 * (1 + ci) / 2], axis=0)
-    return lo, hi
 
 
 def permutation_p(n_as_extreme, n_perm: int) -> np.ndarray:

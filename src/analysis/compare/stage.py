@@ -227,14 +227,9 @@ def _write_group(ctx: RunContext, x: CompareInputs, by: str) -> list[Path]:
 def topic_inputs(topics: TopicResults, reference_seed: int
                  ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
     """What the comparisons of topics read from the topic stage: the reported model's
-    article shares (text-level rows), the refits' article shares (the reported seed
-    left out) and the per-topic stability flags (None when the stage has none)."""
-    shares = topics.article_topics
-    if "evidence" in shares.columns:
-        shares = shares[shares["evidence"] == "text"]
-    refits = getattr(topics, "article_refits", None)
-    if refits is None:
-        refits = topics.para_refits
+    article shares, the refits' article shares (the reported seed left out) and the
+    per-topic stability flags (None when the stage has none)."""
+    shares, refits = topics.article_topics, topics.article_refits
     refits = refits[refits["seed"] != reference_seed]
     stab = topics.stability if "stable" in topics.stability.columns else None
     return shares, (refits if len(refits) else None), stab

@@ -5,7 +5,7 @@ Each ``draw_*`` takes the table its compute function returns, plus ``evidence``
 returns a Figure, or None when the table has fewer than two groups with data (a
 comparison of one group is no comparison; the skip is logged). Every figure shows
 its groups' coverage. Intervals are drawn only where both bounds are finite; a
-group without an interval (too few units, or an interval withheld by its coverage check)
+group or difference without an interval (too few units, or splits that cannot reach alpha)
 gets an open marker and a note.
 """
 
